@@ -1,0 +1,97 @@
+/**
+ * The composition root: the one place that builds concrete classes and wires them.
+ * `createApp(config)` gives a server that `start()`s and `stop()`s cleanly.
+ */
+import { Dispatcher } from './api/dispatch.js';
+import { loadCredentials } from './api/gateway/credentials-file.js';
+import { Gateway, type PlainRoute } from './api/gateway/server.js';
+import { systemClock, type Clock } from './common/clock.js';
+import { createLogger, type Logger } from './common/logger.js';
+import type { Config } from './config.js';
+import { isLoopback } from './config.js';
+import type { ControlDeps } from './control/deps.js';
+import { EventRecorder } from './control/events/event-recorder.js';
+import { Scheduler } from './control/lifecycle/scheduler.js';
+import { createRepositories } from './control/repositories.js';
+import { SubnetGroupService } from './control/subnet-groups/subnet-group-service.js';
+import { subnetGroupHandlers } from './control/subnet-groups/handlers.js';
+import { tagHandlers } from './control/tags/handlers.js';
+import { TagService } from './control/tags/tag-service.js';
+import { EventRepository } from './store/event-repository.js';
+import { JobRepository } from './store/job-repository.js';
+import { Store } from './store/store.js';
+import { TagRepository } from './store/tag-repository.js';
+
+export interface App {
+  readonly url: string;
+  readonly dispatcher: Dispatcher;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+}
+
+export class StartupError extends Error {}
+
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : undefined;
+  if (!credentials && !isLoopback(config.host)) {
+    throw new StartupError(
+      `refusing to listen on ${config.host} without a credentials file: with none, any signature is accepted, which is safe only on a loopback address. Set --credentials-file (OPENDMS_CREDENTIALS_FILE) or listen on 127.0.0.1.`,
+    );
+  }
+
+  const store = new Store(config.dataDir);
+  const repos = createRepositories(store);
+  const tags = new TagService(store, new TagRepository(store));
+  const scheduler = new Scheduler(new JobRepository(store), clock, log.child({ component: 'scheduler' }));
+  const deps: ControlDeps = {
+    store,
+    repos,
+    tags,
+    events: new EventRecorder(new EventRepository(store), clock),
+    scheduler,
+    clock,
+    log,
+    settings: {
+      provisioningDelayMs: config.provisioningDelayMs,
+      quotas: config.quotas,
+      dataDir: config.dataDir,
+      resultsDir: config.resultsDir,
+    },
+  };
+
+  const dispatcher = new Dispatcher();
+  const subnetGroups = new SubnetGroupService(deps);
+  dispatcher.register(subnetGroupHandlers(subnetGroups));
+  dispatcher.register(tagHandlers(tags));
+
+  const routes: PlainRoute[] = [];
+  const gateway = new Gateway({ dispatcher, clock, log, routes, ...(credentials ? { credentials } : {}) });
+  let address;
+  try {
+    address = await gateway.listen(config.port, config.host);
+  } catch (err) {
+    store.close();
+    throw new StartupError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`, { cause: err });
+  }
+  scheduler.start();
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    dispatcher,
+    stop: () =>
+      (stopping ??= (async () => {
+        await gateway.close();
+        await scheduler.stop();
+        store.close();
+      })()),
+  };
+}

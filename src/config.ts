@@ -1,0 +1,98 @@
+/**
+ * Configuration from flags and environment variables (flags win), validated once at start.
+ * Every setting has an embedded default so `opendms serve` works on a fresh clone.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { logLevels, type LogLevel } from './common/logger.js';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Local folder that stands in for S3 (assessment reports, exports); `<data-dir>/s3` by default. */
+  readonly resultsDir: string;
+  readonly logLevel: LogLevel;
+  readonly credentialsFile?: string;
+  /** How long a replication instance stays `creating` / `modifying` / `rebooting`. */
+  readonly provisioningDelayMs: number;
+  /** Account quotas for DescribeAccountAttributes and ResourceQuotaExceededFault. */
+  readonly quotas: Readonly<Record<string, number>>;
+}
+
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly description: string;
+  readonly default: string;
+}
+
+/** The settings table the README documents (kept in one place so they cannot drift). */
+export const options: readonly OptionSpec[] = [
+  { flag: '--host', env: 'OPENDMS_HOST', description: 'Address to listen on. A non-loopback address requires a credentials file.', default: '127.0.0.1' },
+  { flag: '--port', env: 'OPENDMS_PORT', description: 'TCP port of the API (0 picks a free one).', default: '9329' },
+  { flag: '--data-dir', env: 'OPENDMS_DATA_DIR', description: 'Folder for the state (SQLite), logs and secrets.', default: './.opendms' },
+  { flag: '--results-dir', env: 'OPENDMS_RESULTS_DIR', description: 'Local folder used as the S3-compatible store for reports and exports (one sub-folder per bucket).', default: '<data-dir>/s3' },
+  { flag: '--log-level', env: 'OPENDMS_LOG_LEVEL', description: `Server log level: ${logLevels.join(', ')}.`, default: 'info' },
+  { flag: '--credentials-file', env: 'OPENDMS_CREDENTIALS_FILE', description: 'JSON list of {accessKeyId, secretAccessKey, accountId}; when set, SigV4 signatures are verified.', default: '(none: any well-formed signature, loopback only)' },
+  { flag: '--provisioning-delay-ms', env: 'OPENDMS_PROVISIONING_DELAY_MS', description: 'Time a replication instance spends creating, modifying or rebooting.', default: '3000' },
+  { flag: '--quotas', env: 'OPENDMS_QUOTAS', description: 'Account quotas as NAME=N,NAME=N (e.g. ReplicationInstances=20,EndpointsPerInstance=100).', default: 'DMS defaults' },
+];
+
+/** DMS's default account quotas (names as DescribeAccountAttributes returns them). */
+export const defaultQuotas: Readonly<Record<string, number>> = {
+  ReplicationInstances: 60,
+  AllocatedStorage: 30000,
+  Endpoints: 1000,
+  EndpointsPerInstance: 100,
+  ReplicationTasks: 600,
+  ReplicationSubnetGroups: 60,
+  SubnetsPerReplicationSubnetGroup: 60,
+  EventSubscriptions: 60,
+  Certificates: 100,
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
+    const spec = options.find((o) => o.flag === flag);
+    if (!spec) throw new ConfigError(`unknown option ${flag}; options: ${options.map((o) => o.flag).join(', ')}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    given.set(spec.flag, value);
+  }
+  const get = (flag: string): string | undefined => given.get(flag) ?? env[options.find((o) => o.flag === flag)!.env];
+
+  const host = get('--host') ?? '127.0.0.1';
+  const portText = get('--port') ?? '9329';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a TCP port number (0-65535), got '${portText}'`);
+  const abs = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const dataDir = abs(get('--data-dir') ?? './.opendms');
+  const resultsDir = abs(get('--results-dir') ?? `${dataDir}/s3`);
+  const logLevel = (get('--log-level') ?? 'info') as LogLevel;
+  if (!logLevels.includes(logLevel)) throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got '${logLevel}'`);
+  const delayText = get('--provisioning-delay-ms') ?? '3000';
+  const provisioningDelayMs = Number(delayText);
+  if (!Number.isInteger(provisioningDelayMs) || provisioningDelayMs < 0) throw new ConfigError(`--provisioning-delay-ms must be a whole number of milliseconds, got '${delayText}'`);
+  const quotas: Record<string, number> = { ...defaultQuotas };
+  const quotaText = get('--quotas');
+  if (quotaText) {
+    for (const part of quotaText.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [name, n] = part.split('=') as [string, string?];
+      if (!(name in defaultQuotas)) throw new ConfigError(`unknown quota '${name}' in --quotas; known: ${Object.keys(defaultQuotas).join(', ')}`);
+      const v = Number(n);
+      if (!Number.isInteger(v) || v < 0) throw new ConfigError(`quota ${name} must be a whole number, got '${n ?? ''}'`);
+      quotas[name] = v;
+    }
+  }
+  const credentialsFile = get('--credentials-file');
+  return { host, port, dataDir, resultsDir, logLevel, provisioningDelayMs, quotas, ...(credentialsFile ? { credentialsFile: abs(credentialsFile) } : {}) };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,32 @@
+/** The control plane's repositories, one per aggregate kind. */
+import { ResourceRepository } from '../store/resource-repository.js';
+import type { Store } from '../store/store.js';
+import type { SubnetGroupRecord } from './subnet-groups/record.js';
+import type { InstanceRecord } from './replication-instances/record.js';
+import type { EndpointRecord } from './endpoints/record.js';
+import type { ConnectionRecord } from './connections/record.js';
+import type { SchemaRefreshRecord } from './schemas/record.js';
+import type { CertificateRecord } from './certificates/record.js';
+import type { EventSubscriptionRecord } from './events/record.js';
+
+export interface Repositories {
+  readonly subnetGroups: ResourceRepository<SubnetGroupRecord>;
+  readonly instances: ResourceRepository<InstanceRecord>;
+  readonly endpoints: ResourceRepository<EndpointRecord>;
+  readonly connections: ResourceRepository<ConnectionRecord>;
+  readonly schemaRefreshes: ResourceRepository<SchemaRefreshRecord>;
+  readonly certificates: ResourceRepository<CertificateRecord>;
+  readonly eventSubscriptions: ResourceRepository<EventSubscriptionRecord>;
+}
+
+export function createRepositories(store: Store): Repositories {
+  return {
+    subnetGroups: new ResourceRepository(store, 'subnet-group'),
+    instances: new ResourceRepository(store, 'replication-instance'),
+    endpoints: new ResourceRepository(store, 'endpoint'),
+    connections: new ResourceRepository(store, 'connection'),
+    schemaRefreshes: new ResourceRepository(store, 'schema-refresh'),
+    certificates: new ResourceRepository(store, 'certificate'),
+    eventSubscriptions: new ResourceRepository(store, 'event-subscription'),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The `opendms` command: `opendms serve [options]` starts the API with the embedded defaults.
+ */
+import { startApp, StartupError } from './app.js';
+import { ConfigError, loadConfig, options } from './config.js';
+
+const usage = `Usage: opendms <command> [options]
+
+Commands:
+  serve     Start the OpenDMS API (AWS DMS API over AWS JSON 1.1)
+  help      Show this help
+
+Options of serve (each also read from its environment variable):
+${options.map((o) => `  ${`${o.flag} <value>`.padEnd(30)} ${o.env.padEnd(30)} ${o.description} Default: ${o.default}.`).join('\n')}
+`;
+
+async function serve(argv: readonly string[]): Promise<void> {
+  const config = loadConfig(argv);
+  const app = await startApp(config);
+  const auth = config.credentialsFile
+    ? `SigV4 signatures are verified against ${config.credentialsFile}.`
+    : 'No credentials file: any well-formed SigV4 signature is accepted (loopback only); the access key, when 12 digits, is the account id.';
+  process.stdout.write(
+    [
+      `OpenDMS listening on ${app.url}`,
+      `  data folder: ${config.dataDir}`,
+      `  results (S3) folder: ${config.resultsDir}`,
+      `  ${auth}`,
+      `  try: aws dms describe-replication-instances --endpoint-url ${app.url} --region us-east-1`,
+      '',
+    ].join('\n'),
+  );
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (++signals > 1) process.exit(130);
+    process.stdout.write(`${sig} received: finishing in-flight requests, flushing state\n`);
+    void app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(usage);
+        return;
+      default:
+        process.stderr.write(`opendms: unknown command '${command}'\n\n${usage}`);
+        process.exitCode = 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof StartupError) {
+      process.stderr.write(`opendms: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv.slice(2));
