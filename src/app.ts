@@ -13,7 +13,15 @@ import type { ControlDeps } from './control/deps.js';
 import { EventRecorder } from './control/events/event-recorder.js';
 import { Scheduler } from './control/lifecycle/scheduler.js';
 import { createRepositories } from './control/repositories.js';
+import { accountModule } from './control/account/module.js';
+import { certificateModule } from './control/certificates/module.js';
+import { connectionModule } from './control/connections/module.js';
+import { endpointModule } from './control/endpoints/module.js';
+import { eventModule } from './control/events/module.js';
+import { replicationInstanceModule } from './control/replication-instances/module.js';
+import { schemaModule } from './control/schemas/module.js';
 import { SubnetGroupService } from './control/subnet-groups/subnet-group-service.js';
+import { createConnectors } from './connectors/registry.js';
 import { subnetGroupHandlers } from './control/subnet-groups/handlers.js';
 import { tagHandlers } from './control/tags/handlers.js';
 import { TagService } from './control/tags/tag-service.js';
@@ -69,6 +77,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const subnetGroups = new SubnetGroupService(deps);
   dispatcher.register(subnetGroupHandlers(subnetGroups));
   dispatcher.register(tagHandlers(tags));
+  // One line per resource family; each module gets the shared deps and what it needs beside them.
+  const connectors = createConnectors();
+  dispatcher.register(replicationInstanceModule(deps, { subnetGroups }));
+  dispatcher.register(endpointModule(deps));
+  dispatcher.register(certificateModule(deps));
+  dispatcher.register(connectionModule(deps, { connectors }));
+  dispatcher.register(schemaModule(deps, { connectors }));
+  dispatcher.register(eventModule(deps));
+  dispatcher.register(accountModule(deps));
 
   const routes: PlainRoute[] = [];
   const gateway = new Gateway({ dispatcher, clock, log, routes, ...(credentials ? { credentials } : {}) });

@@ -1,0 +1,14 @@
+/** Deleting an endpoint or an instance removes its connections (inside the caller's transaction). */
+import type { Repositories } from '../repositories.js';
+import type { ScopeKey } from '../../store/resource-repository.js';
+
+export function removeConnectionsOf(repos: Repositories, scope: ScopeKey, of: { instanceArn?: string; endpointArn?: string }): number {
+  let removed = 0;
+  for (const c of repos.connections.list(scope)) {
+    if ((of.instanceArn && c.instanceArn === of.instanceArn) || (of.endpointArn && c.endpointArn === of.endpointArn)) {
+      repos.connections.delete(c.arn);
+      removed++;
+    }
+  }
+  return removed;
+}
