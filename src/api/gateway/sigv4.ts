@@ -77,7 +77,13 @@ export function authenticate(req: SignedRequest, credentials: ReadonlyMap<string
     .sort((a, b) => (a[0] === b[0] ? (a[1] ?? '').localeCompare(b[1] ?? '') : a[0] < b[0] ? -1 : 1))
     .map(([k, v]) => `${k}=${v ?? ''}`)
     .join('&');
-  const payloadHash = headerValue(req.headers, 'x-amz-content-sha256') ?? sha256(req.body);
+  // The signature covers the hash of the body actually received, so a body changed in
+  // transit (or a declared hash that lies) fails verification.
+  const payloadHash = sha256(req.body);
+  const declared = headerValue(req.headers, 'x-amz-content-sha256');
+  if (declared !== undefined && declared !== payloadHash) {
+    throw denied('InvalidSignatureException', 'The x-amz-content-sha256 header does not match the SHA-256 of the request body: the body was changed after signing.');
+  }
   const canonicalPath = pathPart.split('/').map((s) => encodeRfc3986(encodeRfc3986(decodeURIComponent(s)))).join('/') || '/';
   const canonicalRequest = [req.method, canonicalPath, canonicalQuery, canonicalHeaders, signedHeadersStr, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
