@@ -1,0 +1,56 @@
+/**
+ * The layer arrows of docs/architecture/01-concepts.md, checked in the test run
+ * (test/unit/architecture.test.ts). A new arrow needs a reason in the architecture docs first.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'common-is-a-leaf',
+      comment: 'common/ holds errors, clock, ids, logger: it imports nothing of the project.',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: '^src/common/' },
+    },
+    {
+      name: 'store-knows-only-common',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: '^src/(store|common)/' },
+    },
+    {
+      name: 'connectors-know-spi-and-common',
+      comment: 'Connectors are the data plane edge: no API, control plane or store.',
+      severity: 'error',
+      from: { path: '^src/connectors/' },
+      to: { path: '^src/', pathNot: '^src/(connectors|common)/' },
+    },
+    {
+      name: 'api-does-not-know-control',
+      comment: 'Protocol is not behaviour: the gateway and protocol never import services or the store.',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(control|store|connectors|engine)/' },
+    },
+    {
+      name: 'control-does-not-use-the-gateway',
+      comment: 'Control modules see only the dispatcher types and the generated shapes of api/.',
+      severity: 'error',
+      from: { path: '^src/control/' },
+      to: { path: '^src/api/(gateway|protocol)/' },
+    },
+    {
+      name: 'only-app-wires-connectors',
+      comment: 'Control reaches connectors through the registry interface that app.ts passes in.',
+      severity: 'error',
+      from: { path: '^src/control/' },
+      to: { path: '^src/connectors/(postgres|mysql)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    includeOnly: '^src/',
+  },
+};
