@@ -34,10 +34,10 @@ module.exports = {
     },
     {
       name: 'control-does-not-use-the-gateway',
-      comment: 'Control modules see only the dispatcher types and the generated shapes of api/.',
+      comment: 'Control modules see only the dispatcher types, the generated shapes and the read-only model of api/.',
       severity: 'error',
       from: { path: '^src/control/' },
-      to: { path: '^src/api/(gateway|protocol)/' },
+      to: { path: '^src/api/(gateway|protocol)/', pathNot: '^src/api/protocol/model\\.ts$' },
     },
     {
       name: 'only-app-wires-connectors',

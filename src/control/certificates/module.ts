@@ -1,7 +1,9 @@
-/** Handlers of this resource family, wired by app.ts. (Being built: registers nothing yet.) */
+/** Certificates: ImportCertificate, DescribeCertificates, DeleteCertificate. */
 import type { HandlerTable } from '../../api/dispatch.js';
 import type { ControlDeps } from '../deps.js';
+import { CertificateService } from './certificate-service.js';
+import { certificateHandlers } from './handlers.js';
 
-export function certificateModule(_deps: ControlDeps): HandlerTable {
-  return {};
+export function certificateModule(deps: ControlDeps): HandlerTable {
+  return certificateHandlers(new CertificateService(deps));
 }

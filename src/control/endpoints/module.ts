@@ -1,7 +1,9 @@
-/** Handlers of this resource family, wired by app.ts. (Being built: registers nothing yet.) */
+/** Endpoints: CreateEndpoint, ModifyEndpoint, DeleteEndpoint, DescribeEndpoints, DescribeEndpointTypes, DescribeEndpointSettings. */
 import type { HandlerTable } from '../../api/dispatch.js';
 import type { ControlDeps } from '../deps.js';
+import { EndpointService } from './endpoint-service.js';
+import { endpointHandlers } from './handlers.js';
 
-export function endpointModule(_deps: ControlDeps): HandlerTable {
-  return {};
+export function endpointModule(deps: ControlDeps): HandlerTable {
+  return endpointHandlers(new EndpointService(deps));
 }
