@@ -3,7 +3,10 @@
 # them when they are stopped. Idempotent: a second run changes nothing and restarts nothing.
 #
 #   PostgreSQL: wal_level=logical, max_replication_slots and max_wal_senders >= 32 (CDC needs
-#               one slot and one sender per task), trust auth on 127.0.0.1 (as installed).
+#               one slot and one sender per task), trust auth on 127.0.0.1 (as installed)
+#               except for members of the role opendms_password_auth (scram-sha-256), and
+#               ssl=on with a test CA (/etc/opendms-test/ca.pem; server cert for localhost
+#               and 127.0.0.1; /etc/opendms-test/other-ca.pem is an unrelated CA).
 #   MariaDB:    binary log on, binlog_format=ROW, binlog_row_image=FULL, server_id=1,
 #               local_infile on (bulk load), enough connections for parallel tests.
 #
@@ -48,7 +51,63 @@ if [ "$pg_restart" = 1 ]; then
   pg_start restart
   wait_pg
 fi
-log "PostgreSQL $(pg_setting server_version): wal_level=$(pg_setting wal_level) max_replication_slots=$(pg_setting max_replication_slots) max_wal_senders=$(pg_setting max_wal_senders)"
+# SSL with a test CA (so connection tests cover SslMode require / verify-ca / verify-full),
+# and password authentication for members of one test role (so a wrong password really
+# fails: everyone else keeps trust on 127.0.0.1). Files are made once; settings are
+# applied with ALTER SYSTEM + reload, which is enough for ssl and pg_hba.conf.
+ssl_dir=/var/lib/postgresql/opendms-ssl
+pub_dir=/etc/opendms-test
+if [ ! -s "$ssl_dir/server.crt" ] || [ ! -s "$ssl_dir/server.key" ] || [ ! -s "$ssl_dir/ca.crt" ]; then
+  log "making a test CA and a server certificate for PostgreSQL in $ssl_dir"
+  mkdir -p "$ssl_dir"
+  openssl req -x509 -new -nodes -newkey rsa:2048 -days 3650 -subj "/CN=OpenDMS test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$ssl_dir/ca.key" -out "$ssl_dir/ca.crt" 2>/dev/null
+  openssl req -new -nodes -newkey rsa:2048 -subj "/CN=localhost" -keyout "$ssl_dir/server.key" -out "$ssl_dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' >"$ssl_dir/server.ext"
+  openssl x509 -req -in "$ssl_dir/server.csr" -CA "$ssl_dir/ca.crt" -CAkey "$ssl_dir/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$ssl_dir/server.ext" -out "$ssl_dir/server.crt" 2>/dev/null
+  chown -R postgres:postgres "$ssl_dir"
+  chmod 700 "$ssl_dir"; chmod 600 "$ssl_dir/server.key" "$ssl_dir/ca.key"
+fi
+# World-readable copies for the tests: the CA that signed the server certificate, and an
+# unrelated CA that must make verification fail.
+mkdir -p "$pub_dir"
+cmp -s "$ssl_dir/ca.crt" "$pub_dir/ca.pem" || install -m 644 "$ssl_dir/ca.crt" "$pub_dir/ca.pem"
+if [ ! -s "$pub_dir/other-ca.pem" ]; then
+  openssl req -x509 -new -nodes -newkey rsa:2048 -days 3650 -subj "/CN=OpenDMS unrelated test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout /dev/null -out "$pub_dir/other-ca.pem" 2>/dev/null
+  chmod 644 "$pub_dir/other-ca.pem"
+fi
+pg_reload=0
+for kv in "ssl_cert_file=$ssl_dir/server.crt" "ssl_key_file=$ssl_dir/server.key" "ssl=on"; do
+  if [ "$(pg_setting "${kv%%=*}")" != "${kv#*=}" ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'"; pg_reload=1
+  fi
+done
+psql -h 127.0.0.1 -U postgres -d postgres -qc "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'opendms_password_auth') THEN CREATE ROLE opendms_password_auth NOLOGIN; END IF; END \$\$"
+hba=$(pg_setting hba_file)
+if ! grep -q '+opendms_password_auth' "$hba"; then
+  log "pg_hba.conf: members of opendms_password_auth authenticate with scram-sha-256 on 127.0.0.1"
+  # First matching line wins, so this goes above the trust lines. Rewritten in place
+  # (cat >) to keep the file's owner and mode.
+  hba_new=$(printf '%s\n%s\n%s\n' \
+    '# opendms (scripts/services/setup.sh): test roles that must give a password (wrong-password tests)' \
+    'host all +opendms_password_auth 127.0.0.1/32 scram-sha-256' \
+    "$(cat "$hba")")
+  printf '%s\n' "$hba_new" >"$hba"
+  pg_reload=1
+fi
+if [ "$pg_reload" = 1 ]; then
+  log "reloading PostgreSQL to apply ssl and pg_hba.conf"
+  psql -h 127.0.0.1 -U postgres -d postgres -qAtc 'select pg_reload_conf()' >/dev/null
+  for _ in $(seq 1 20); do [ "$(pg_setting ssl)" = on ] && break; sleep 0.25; done
+fi
+if [ "$(pg_setting ssl)" != on ]; then
+  log "PostgreSQL did not turn ssl on (see its log: the certificate in $ssl_dir may be unreadable)"; exit 1
+fi
+log "PostgreSQL $(pg_setting server_version): wal_level=$(pg_setting wal_level) max_replication_slots=$(pg_setting max_replication_slots) max_wal_senders=$(pg_setting max_wal_senders) ssl=$(pg_setting ssl) (CA: $pub_dir/ca.pem)"
 
 # ---------- MariaDB ----------
 cnf=/etc/mysql/my.cnf

@@ -1,6 +1,11 @@
-/** Deleting an endpoint or an instance removes its connections (inside the caller's transaction). */
+/**
+ * Deleting an endpoint or an instance removes its connections (inside the caller's
+ * transaction); deleting an endpoint also forgets its schema refresh, so that an endpoint
+ * created later under the same ARN does not inherit a stale schema list.
+ */
 import type { Repositories } from '../repositories.js';
 import type { ScopeKey } from '../../store/resource-repository.js';
+import { schemaRefreshKey } from '../schemas/record.js';
 
 export function removeConnectionsOf(repos: Repositories, scope: ScopeKey, of: { instanceArn?: string; endpointArn?: string }): number {
   let removed = 0;
@@ -10,5 +15,6 @@ export function removeConnectionsOf(repos: Repositories, scope: ScopeKey, of: { 
       removed++;
     }
   }
+  if (of.endpointArn) repos.schemaRefreshes.delete(schemaRefreshKey(of.endpointArn));
   return removed;
 }

@@ -1,8 +1,11 @@
-/** Handlers of this resource family, wired by app.ts. (Being built: registers nothing yet.) */
+/** Schema refreshes (RefreshSchemas, DescribeRefreshSchemasStatus, DescribeSchemas), wired by app.ts. */
 import type { HandlerTable } from '../../api/dispatch.js';
 import type { ControlDeps } from '../deps.js';
 import type { Connectors } from '../../connectors/registry.js';
+import { schemaHandlers } from './handlers.js';
+import { schemaRefreshes } from './schema-refreshes.js';
+import { SchemaService } from './schema-service.js';
 
-export function schemaModule(_deps: ControlDeps, _shared: { connectors: Connectors }): HandlerTable {
-  return {};
+export function schemaModule(deps: ControlDeps, shared: { connectors: Connectors }): HandlerTable {
+  return schemaHandlers(new SchemaService(deps, schemaRefreshes(deps, shared.connectors)));
 }

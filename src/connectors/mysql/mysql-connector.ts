@@ -1,0 +1,57 @@
+/**
+ * The MySQL-family connector: MySQL, MariaDB, Aurora MySQL (and serverless) and Google
+ * Cloud SQL for MySQL share one protocol and one catalog, so they share this module; the
+ * flavour only shows in messages.
+ */
+import type { Connector } from '../spi/connector.js';
+import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '../spi/connection-params.js';
+import { withDeadline } from '../spi/deadline.js';
+import { listMysqlSchemas } from './mysql-catalog.js';
+import { mysqlErrorClassifier } from './mysql-errors.js';
+import { openMysqlSession, type MysqlSession } from './mysql-session.js';
+
+/** Catalog reads get this long on top of the connect timeout. */
+const queryAllowanceMs = 30_000;
+
+const flavours: Readonly<Record<string, string>> = {
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  aurora: 'Aurora MySQL',
+  'aurora-serverless': 'Aurora MySQL Serverless',
+  'gcp-mysql': 'Cloud SQL for MySQL',
+};
+
+export class MysqlConnector implements Connector {
+  readonly engines = Object.keys(flavours);
+
+  async testConnection(params: ConnectionParams, signal: AbortSignal): Promise<void> {
+    await this.withSession(params, signal, 0, async (s) => {
+      await s.query('SELECT 1');
+    });
+  }
+
+  listSchemas(params: ConnectionParams, signal: AbortSignal): Promise<string[]> {
+    return this.withSession(params, signal, queryAllowanceMs, (s) => listMysqlSchemas(s));
+  }
+
+  /** One connection per operation, closed before the operation settles. */
+  private withSession<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, work: (s: MysqlSession) => Promise<T>): Promise<T> {
+    const flavour = flavours[params.engineName] ?? 'MySQL';
+    const target = describeTarget(params);
+    return withDeadline({
+      signal,
+      // A little beyond the driver's own connect timeout, so that one reports first.
+      timeoutMs: (params.connectTimeoutMs ?? defaultConnectTimeoutMs) + 2_000 + extraMs,
+      target: `${flavour} at ${target}`,
+      classify: mysqlErrorClassifier(flavour, target),
+      run: async (s) => {
+        const session = await openMysqlSession(params, s);
+        try {
+          return await work(session);
+        } finally {
+          await session.close();
+        }
+      },
+    });
+  }
+}

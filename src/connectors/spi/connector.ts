@@ -1,0 +1,24 @@
+/**
+ * The connector SPI: what the control plane (and later the engine) asks of a database
+ * engine. One implementation per engine family (postgres/, mysql/), same file shape in
+ * each. Every operation opens its own connection and closes it before it settles.
+ */
+import type { ConnectionParams } from './connection-params.js';
+
+export interface Connector {
+  /** The DMS engine names this connector serves. */
+  readonly engines: readonly string[];
+
+  /**
+   * Opens a connection, authenticates, runs a trivial query and closes. Resolves when the
+   * endpoint is usable; rejects with a ConnectorError saying why not, or with the signal's
+   * reason when aborted.
+   */
+  testConnection(params: ConnectionParams, signal: AbortSignal): Promise<void>;
+
+  /**
+   * The user schemas of the endpoint, sorted: PostgreSQL schemas of the database, MySQL and
+   * MariaDB databases, system ones left out. Rejects like testConnection.
+   */
+  listSchemas(params: ConnectionParams, signal: AbortSignal): Promise<string[]>;
+}
