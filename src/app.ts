@@ -61,7 +61,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     store,
     repos,
     tags,
-    events: new EventRecorder(new EventRepository(store), clock),
+    events: new EventRecorder(new EventRepository(store), clock, { subscriptions: repos.eventSubscriptions, log: log.child({ component: 'events' }) }),
     scheduler,
     clock,
     log,
@@ -107,6 +107,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     stop: () =>
       (stopping ??= (async () => {
         await gateway.close();
+        // Aborts connection tests and schema refreshes in flight and waits for their
+        // database connections to close; the records stay `testing`/`refreshing` and are
+        // re-run on the next start.
+        await connectors.close();
         await scheduler.stop();
         store.close();
       })()),

@@ -9,12 +9,15 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Everything the process printed on stdout so far. */
   output(): string;
+  /** Everything the process printed on stderr (its JSON log) so far. */
+  logs(): string;
   /** Resolves with the exit code (or the signal name) when the process ends. */
   readonly exited: Promise<number | string>;
 }
 
 export async function spawnServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args], {
+  const level = args.includes('--log-level') ? [] : ['--log-level', 'warn'];
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, ...level, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -38,5 +41,5 @@ export async function spawnServer(dataDir: string, args: string[] = [], env: Nod
       reject(new Error(`opendms exited with ${code} before listening; stderr: ${err}`));
     });
   });
-  return { url, child, output: () => out, exited };
+  return { url, child, output: () => out, logs: () => err, exited };
 }
