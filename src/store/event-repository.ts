@@ -11,15 +11,12 @@ export interface EventRecord {
   readonly dateMs: number;
 }
 
-export interface EventQuery {
+/** DescribeEvents' query: time window, source and category filters, paged by event id. */
+export interface EventPageQuery {
   readonly sourceType?: string;
   readonly sourceIdentifier?: string;
   readonly fromMs: number;
   readonly toMs: number;
-}
-
-/** DescribeEvents' query: the base query plus category and source filters, paged by event id. */
-export interface EventPageQuery extends EventQuery {
   /** Events having any of these categories (case-insensitive). */
   readonly categories?: readonly string[];
   /** Events whose source identifier is any of these (case-insensitive). */
@@ -41,27 +38,6 @@ export class EventRepository {
     this.store.db
       .prepare('INSERT INTO events(account, region, source_type, source_id, source_arn, categories, message, date_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(scope.account, scope.region, e.sourceType, e.sourceIdentifier, e.sourceArn, JSON.stringify(e.categories), e.message, e.dateMs);
-  }
-
-  query(scope: ScopeKey, q: EventQuery): EventRecord[] {
-    const rows = this.store.db
-      .prepare(
-        `SELECT source_type, source_id, source_arn, categories, message, date_ms FROM events
-         WHERE account = ? AND region = ? AND date_ms >= ? AND date_ms <= ?
-           AND (? IS NULL OR source_type = ?) AND (? IS NULL OR source_id = ?)
-         ORDER BY id`,
-      )
-      .all(scope.account, scope.region, q.fromMs, q.toMs, q.sourceType ?? null, q.sourceType ?? null, q.sourceIdentifier ?? null, q.sourceIdentifier ?? null) as {
-      source_type: string; source_id: string; source_arn: string; categories: string; message: string; date_ms: number;
-    }[];
-    return rows.map((r) => ({
-      sourceType: r.source_type,
-      sourceIdentifier: r.source_id,
-      sourceArn: r.source_arn,
-      categories: JSON.parse(r.categories) as string[],
-      message: r.message,
-      dateMs: r.date_ms,
-    }));
   }
 
   /**

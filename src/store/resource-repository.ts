@@ -30,6 +30,14 @@ export class ResourceRepository<T extends ResourceRecord> {
     return row ? (JSON.parse(row.data) as T) : undefined;
   }
 
+  /** The record with this ARN if it belongs to the scope; other accounts' records are invisible. */
+  getInScope(scope: ScopeKey, arn: string): T | undefined {
+    const row = this.store.db
+      .prepare('SELECT data FROM resources WHERE arn = ? AND kind = ? AND account = ? AND region = ?')
+      .get(arn, this.kind, scope.account, scope.region) as Row | undefined;
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
   byIdentifier(scope: ScopeKey, identifier: string): T | undefined {
     const row = this.store.db
       .prepare('SELECT data FROM resources WHERE kind = ? AND account = ? AND region = ? AND identifier = ?')

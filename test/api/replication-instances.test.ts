@@ -31,8 +31,6 @@ import {
   type DatabaseMigrationServiceClient,
   type ReplicationInstance,
 } from '@aws-sdk/client-database-migration-service';
-import { EventRepository } from '../../src/store/event-repository.js';
-import { Store } from '../../src/store/store.js';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 
 const waiter = (client: DatabaseMigrationServiceClient) => ({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 });
@@ -429,22 +427,8 @@ describe('replication instances', () => {
       [['deletion'], 'The replication instance is deleted.'],
     ];
 
-    let events: { categories: string[]; message: string; id: string }[];
-    try {
-      const out = await client.send(new DescribeEventsCommand({ SourceType: 'replication-instance', SourceIdentifier: ri.ReplicationInstanceIdentifier, Duration: 60 }));
-      events = (out.Events ?? []).map((e) => ({ categories: e.EventCategories ?? [], message: e.Message ?? '', id: e.SourceIdentifier ?? '' }));
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'NotImplementedException') throw err;
-      t.diagnostic('DescribeEvents is not built yet: reading the events from the event repository of the data folder instead');
-      const store = new Store(server.dataDir);
-      try {
-        events = new EventRepository(store)
-          .query({ account: '444444444444', region: 'us-east-1' }, { sourceType: 'replication-instance', sourceIdentifier: ri.ReplicationInstanceIdentifier!, fromMs: 0, toMs: Date.now() + 1000 })
-          .map((e) => ({ categories: [...e.categories], message: e.message, id: e.sourceIdentifier }));
-      } finally {
-        store.close();
-      }
-    }
+    const out = await client.send(new DescribeEventsCommand({ SourceType: 'replication-instance', SourceIdentifier: ri.ReplicationInstanceIdentifier, Duration: 60 }));
+    const events = (out.Events ?? []).map((e) => ({ categories: e.EventCategories ?? [], message: e.Message ?? '', id: e.SourceIdentifier ?? '' }));
     assert.deepEqual(events.map((e) => [e.categories, e.message]), expected);
     assert.ok(events.every((e) => e.id === ri.ReplicationInstanceIdentifier));
   });

@@ -8,8 +8,8 @@ import type { Tag } from '../../api/generated/shapes.js';
 import { invalidCombination } from '../../common/errors.js';
 import type { ControlDeps } from '../deps.js';
 import { defaultKmsKeyId } from '../endpoints/default-kms-key.js';
-import { inScope, newArn } from '../shared/arn.js';
-import { alreadyExists, invalidState, notFound, quotaExceeded } from '../shared/faults.js';
+import { newArn } from '../shared/arn.js';
+import { alreadyExists, invalidState, quotaExceeded, requireByArn } from '../shared/faults.js';
 import { checkIdentifier } from '../shared/identifiers.js';
 import { readPem } from './pem.js';
 import type { CertificateRecord } from './record.js';
@@ -77,9 +77,7 @@ export class CertificateService {
   }
 
   get(scope: Scope, arn: string): CertificateRecord {
-    const found = inScope(arn, scope) ? this.deps.repos.certificates.get(arn) : undefined;
-    if (!found) throw notFound('Certificate', arn);
-    return found;
+    return requireByArn(this.deps.repos.certificates, scope, arn, 'Certificate');
   }
 
   list(scope: Scope): CertificateRecord[] {

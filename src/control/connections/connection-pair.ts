@@ -6,8 +6,7 @@ import type { Scope } from '../../api/dispatch.js';
 import type { Repositories } from '../repositories.js';
 import type { EndpointRecord } from '../endpoints/record.js';
 import type { InstanceRecord } from '../replication-instances/record.js';
-import { inScope } from '../shared/arn.js';
-import { invalidState, notFound } from '../shared/faults.js';
+import { invalidState, requireByArn } from '../shared/faults.js';
 
 export interface ConnectionPair {
   readonly endpoint: EndpointRecord;
@@ -15,15 +14,11 @@ export interface ConnectionPair {
 }
 
 export function endpointInScope(repos: Repositories, scope: Scope, endpointArn: string): EndpointRecord {
-  const endpoint = inScope(endpointArn, scope) ? repos.endpoints.get(endpointArn) : undefined;
-  if (!endpoint) throw notFound('Endpoint', endpointArn);
-  return endpoint;
+  return requireByArn(repos.endpoints, scope, endpointArn, 'Endpoint');
 }
 
 export function instanceInScope(repos: Repositories, scope: Scope, instanceArn: string): InstanceRecord {
-  const instance = inScope(instanceArn, scope) ? repos.instances.get(instanceArn) : undefined;
-  if (!instance) throw notFound('Replication instance', instanceArn);
-  return instance;
+  return requireByArn(repos.instances, scope, instanceArn, 'Replication instance');
 }
 
 /** Both resources, with the instance `available`; `action` names the operation in messages. */

@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope } from '../../api/dispatch.js';
 import type { ControlDeps } from '../deps.js';
-import { inScope } from '../shared/arn.js';
 import { invalidState, notFound } from '../shared/faults.js';
 import { connectionLifecycle } from './connection-lifecycle.js';
 import { usablePair } from './connection-pair.js';
@@ -64,7 +63,7 @@ export class ConnectionService {
     const { repos, store } = this.deps;
     return store.tx(() => {
       const key = connectionKey(instanceArn, endpointArn);
-      const current = inScope(endpointArn, scope) && inScope(instanceArn, scope) ? repos.connections.get(key) : undefined;
+      const current = repos.connections.getInScope(scope, key);
       if (!current) throw notFound('Connection', `between endpoint ${endpointArn} and replication instance ${instanceArn}`);
       if (current.status === 'testing') {
         throw invalidState(

@@ -7,8 +7,8 @@ import type { DmsSslModeValue, Tag } from '../../api/generated/shapes.js';
 import { invalidCombination, invalidParameter } from '../../common/errors.js';
 import { removeConnectionsOf } from '../connections/connection-cleanup.js';
 import type { ControlDeps } from '../deps.js';
-import { inScope, newArn, parseArn } from '../shared/arn.js';
-import { alreadyExists, notFound, quotaExceeded } from '../shared/faults.js';
+import { newArn, parseArn } from '../shared/arn.js';
+import { alreadyExists, notFound, quotaExceeded, requireByArn } from '../shared/faults.js';
 import { checkIdentifier } from '../shared/identifiers.js';
 import { defaultKmsKeyId } from './default-kms-key.js';
 import { tasksUsingEndpoint } from './endpoint-users.js';
@@ -161,9 +161,7 @@ export class EndpointService {
   }
 
   get(scope: Scope, arn: string): EndpointRecord {
-    const found = inScope(arn, scope) ? this.deps.repos.endpoints.get(arn) : undefined;
-    if (!found) throw notFound('Endpoint', arn);
-    return found;
+    return requireByArn(this.deps.repos.endpoints, scope, arn, 'Endpoint');
   }
 
   list(scope: Scope): EndpointRecord[] {
@@ -198,7 +196,7 @@ export class EndpointService {
   }
 
   private requireCertificate(scope: Scope, member: string, arn: string): void {
-    if (!inScope(arn, scope) || !this.deps.repos.certificates.get(arn)) {
+    if (!this.deps.repos.certificates.getInScope(scope, arn)) {
       throw notFound(`Certificate given as ${member}`, `${arn} (import it with ImportCertificate first)`);
     }
   }

@@ -9,8 +9,8 @@ import type { CreateReplicationInstanceMessage, ModifyReplicationInstanceMessage
 import { invalidCombination, invalidParameter } from '../../common/errors.js';
 import { removeConnectionsOf } from '../connections/connection-cleanup.js';
 import type { ControlDeps } from '../deps.js';
-import { inScope, newArn } from '../shared/arn.js';
-import { alreadyExists, notFound, quotaExceeded } from '../shared/faults.js';
+import { newArn } from '../shared/arn.js';
+import { alreadyExists, quotaExceeded, requireByArn } from '../shared/faults.js';
 import { checkIdentifier } from '../shared/identifiers.js';
 import type { SubnetGroupRecord } from '../subnet-groups/record.js';
 import type { SubnetGroupService } from '../subnet-groups/subnet-group-service.js';
@@ -215,9 +215,7 @@ export class InstanceService {
   }
 
   get(scope: Scope, arn: string): InstanceRecord {
-    const found = inScope(arn, scope) ? this.deps.repos.instances.get(arn) : undefined;
-    if (!found) throw notFound('Replication instance', arn);
-    return found;
+    return requireByArn(this.deps.repos.instances, scope, arn, 'Replication instance');
   }
 
   list(scope: Scope): InstanceRecord[] {

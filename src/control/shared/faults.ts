@@ -5,6 +5,14 @@ import {
   ResourceNotFoundFault,
   ResourceQuotaExceededFault,
 } from '../../api/generated/errors.js';
+import type { ResourceRecord, ResourceRepository, ScopeKey } from '../../store/resource-repository.js';
+
+/** The record with this ARN in the caller's scope, or ResourceNotFoundFault naming what was looked for. */
+export function requireByArn<T extends ResourceRecord>(repo: ResourceRepository<T>, scope: ScopeKey, arn: string, what: string): T {
+  const found = repo.getInScope(scope, arn);
+  if (!found) throw notFound(what, arn);
+  return found;
+}
 
 export const notFound = (what: string, id: string): ResourceNotFoundFault =>
   new ResourceNotFoundFault(`${what} ${id} not found. Check the ARN or identifier, and the region and account of your credentials.`);
