@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^src/api/(gateway|protocol)/', pathNot: '^src/api/protocol/model\\.ts$' },
     },
     {
+      name: 'engine-knows-spi-and-common',
+      comment: 'The data plane knows connectors only through their SPI, and never the API, control plane or store.',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/', pathNot: '^src/(engine|common|connectors/spi)/' },
+    },
+    {
       name: 'only-app-wires-connectors',
       comment: 'Control reaches connectors through the registry interface that app.ts passes in.',
       severity: 'error',

@@ -4,6 +4,8 @@
  * flavour only shows in messages.
  */
 import type { Connector } from '../spi/connector.js';
+import type { SourceSession } from '../spi/source.js';
+import type { TargetSession } from '../spi/target.js';
 import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { withDeadline } from '../spi/deadline.js';
 import { listMysqlSchemas } from './mysql-catalog.js';
@@ -32,6 +34,16 @@ export class MysqlConnector implements Connector {
 
   listSchemas(params: ConnectionParams, signal: AbortSignal): Promise<string[]> {
     return this.withSession(params, signal, queryAllowanceMs, (s) => listMysqlSchemas(s));
+  }
+
+  /** Being built: the full-load source of this engine. */
+  openSource(_params: ConnectionParams, _signal: AbortSignal): Promise<SourceSession> {
+    return Promise.reject(new Error('MySQL full-load source is not implemented yet'));
+  }
+
+  /** Being built: the full-load target of this engine. */
+  openTarget(_params: ConnectionParams, _signal: AbortSignal): Promise<TargetSession> {
+    return Promise.reject(new Error('MySQL full-load target is not implemented yet'));
   }
 
   /** One connection per operation, closed before the operation settles. */

@@ -1,5 +1,7 @@
 /** The PostgreSQL connector (PostgreSQL, Aurora PostgreSQL and its serverless flavour). */
 import type { Connector } from '../spi/connector.js';
+import type { SourceSession } from '../spi/source.js';
+import type { TargetSession } from '../spi/target.js';
 import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { withDeadline } from '../spi/deadline.js';
 import { listPostgresSchemas } from './postgres-catalog.js';
@@ -20,6 +22,16 @@ export class PostgresConnector implements Connector {
 
   listSchemas(params: ConnectionParams, signal: AbortSignal): Promise<string[]> {
     return this.withSession(params, signal, queryAllowanceMs, (s) => listPostgresSchemas(s.client));
+  }
+
+  /** Being built: the full-load source of this engine. */
+  openSource(_params: ConnectionParams, _signal: AbortSignal): Promise<SourceSession> {
+    return Promise.reject(new Error('PostgreSQL full-load source is not implemented yet'));
+  }
+
+  /** Being built: the full-load target of this engine. */
+  openTarget(_params: ConnectionParams, _signal: AbortSignal): Promise<TargetSession> {
+    return Promise.reject(new Error('PostgreSQL full-load target is not implemented yet'));
   }
 
   /** One connection per operation, closed before the operation settles. */

@@ -4,6 +4,8 @@
  * each. Every operation opens its own connection and closes it before it settles.
  */
 import type { ConnectionParams } from './connection-params.js';
+import type { SourceSession } from './source.js';
+import type { TargetSession } from './target.js';
 
 export interface Connector {
   /** The DMS engine names this connector serves. */
@@ -21,4 +23,10 @@ export interface Connector {
    * MariaDB databases, system ones left out. Rejects like testConnection.
    */
   listSchemas(params: ConnectionParams, signal: AbortSignal): Promise<string[]>;
+
+  /** Opens a source for a full load (a snapshot session); the caller closes it. */
+  openSource(params: ConnectionParams, signal: AbortSignal): Promise<SourceSession>;
+
+  /** Opens a target for a full load; the caller closes it. */
+  openTarget(params: ConnectionParams, signal: AbortSignal): Promise<TargetSession>;
 }

@@ -1,0 +1,69 @@
+/**
+ * Reading a source for a full load: the catalog, then each table (or a key range of it)
+ * streamed in batches from a consistent snapshot, never held whole in memory.
+ */
+import type { Row, TableInfo, TableRef } from './data-types.js';
+
+/** A source-filter condition (DMS `filter-conditions`); values are canonical strings. */
+export type FilterCondition =
+  | { readonly op: 'eq' | 'noteq' | 'lte' | 'gte'; readonly value: string }
+  | { readonly op: 'between' | 'notbetween'; readonly start: string; readonly end: string }
+  | { readonly op: 'null' | 'notnull' };
+
+/** One DMS source filter: its conditions are alternatives (OR); several filters combine with AND. */
+export interface ColumnFilter {
+  readonly column: string;
+  readonly conditions: readonly FilterCondition[];
+}
+
+/**
+ * A key range of a table: rows whose key tuple is > `after` (when given) and <= `upTo` (when
+ * given), compared as tuples in key order. DMS `parallel-load` `ranges` boundaries become
+ * consecutive ranges: (-, b1], (b1, b2], ..., (bn, -).
+ */
+export interface KeyRange {
+  readonly columns: readonly string[];
+  readonly after?: readonly string[];
+  readonly upTo?: readonly string[];
+}
+
+export interface ReadRequest {
+  readonly table: TableRef;
+  /** Source column names, in the order the rows must carry them. */
+  readonly columns: readonly string[];
+  readonly filters: readonly ColumnFilter[];
+  readonly range?: KeyRange;
+  /**
+   * Limited LOB mode: LOB columns cut to at most this many bytes (characters for text) by
+   * the source query itself, so oversized values never cross the wire whole.
+   */
+  readonly lobLimits?: ReadonlyMap<string, number>;
+  /** Rows per yielded batch (memory bound). */
+  readonly batchRows: number;
+}
+
+export interface SourceSession {
+  /** Every user table (and view) of the source's database, with columns and keys. */
+  listTables(signal: AbortSignal): Promise<TableInfo[]>;
+
+  /**
+   * Streams the rows of one table (or range) from this session's snapshot: all reads of one
+   * session see the same consistent state of the source (PostgreSQL: one exported snapshot;
+   * MySQL/MariaDB: a consistent-snapshot transaction per read).
+   */
+  read(req: ReadRequest, signal: AbortSignal): AsyncIterable<Row[]>;
+
+  /**
+   * How many rows of the table (after filters) hold a LOB value larger than its limit, per
+   * column: what limited LOB mode will truncate, so it can be reported, never silent.
+   */
+  countOversized(table: TableRef, filters: readonly ColumnFilter[], limits: ReadonlyMap<string, number>, signal: AbortSignal): Promise<Map<string, number>>;
+
+  /**
+   * Boundaries that split a table into about `parts` key ranges of similar size (for the
+   * automatic split of big tables), as key tuples in canonical form; [] when it cannot split.
+   */
+  splitPoints(table: TableRef, keyColumns: readonly string[], parts: number, signal: AbortSignal): Promise<string[][]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+/**
+ * The boundary between the control plane and the data plane. Control starts and stops runs
+ * through TaskEngine; the engine reports what happens through TaskReporter, which control
+ * implements (so the engine never imports control). One run = one attempt of one task.
+ */
+import type { ConnectionParams, TableRef } from '../connectors/spi/index.js';
+
+export type StartType = 'start-replication' | 'resume-processing' | 'reload-target';
+export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
+
+/** DMS's log severities, from least to most verbose. */
+export type LogSeverity =
+  | 'LOGGER_SEVERITY_ERROR'
+  | 'LOGGER_SEVERITY_WARNING'
+  | 'LOGGER_SEVERITY_INFO'
+  | 'LOGGER_SEVERITY_DEFAULT'
+  | 'LOGGER_SEVERITY_DEBUG'
+  | 'LOGGER_SEVERITY_DETAILED_DEBUG';
+
+/** The task settings the engine acts on, taken from the merged ReplicationTaskSettings. */
+export interface EngineSettings {
+  readonly targetSchema: string;
+  readonly supportLobs: boolean;
+  readonly fullLobMode: boolean;
+  readonly lobChunkSizeKb: number;
+  readonly limitedSizeLobMode: boolean;
+  readonly lobMaxSizeKb: number;
+  readonly targetTablePrepMode: 'DO_NOTHING' | 'DROP_AND_CREATE' | 'TRUNCATE_BEFORE_LOAD';
+  readonly createPkAfterFullLoad: boolean;
+  readonly maxFullLoadSubTasks: number;
+  readonly commitRate: number;
+  readonly logging: {
+    readonly enabled: boolean;
+    /** Severity per DMS component id (SOURCE_UNLOAD, TARGET_LOAD, TASK_MANAGER ...). */
+    readonly components: Readonly<Record<string, LogSeverity>>;
+  };
+  readonly errorBehavior: {
+    /** What a row the target refuses does: LOG_ERROR (skip it), SUSPEND_TABLE, STOP_TASK (IGNORE_RECORD skips silently). */
+    readonly dataErrorPolicy: 'IGNORE_RECORD' | 'LOG_ERROR' | 'SUSPEND_TABLE' | 'STOP_TASK';
+    readonly dataTruncationErrorPolicy: 'IGNORE_RECORD' | 'LOG_ERROR' | 'SUSPEND_TABLE' | 'STOP_TASK';
+    /** After this many data errors in a table (0 = never), escalate. */
+    readonly dataErrorEscalationCount: number;
+    readonly dataErrorEscalationPolicy: 'SUSPEND_TABLE' | 'STOP_TASK' | 'LOG_ERROR';
+    /** A table that cannot be loaded at all (DDL refused, read fails): SUSPEND_TABLE or STOP_TASK. */
+    readonly tableErrorPolicy: 'SUSPEND_TABLE' | 'STOP_TASK';
+    readonly failOnNoTablesCaptured: boolean;
+  };
+}
+
+export interface EndpointSpec {
+  /** The DMS engine name (postgres, aurora-postgresql, mysql, mariadb, aurora ...). */
+  readonly engineName: string;
+  readonly params: ConnectionParams;
+}
+
+export interface TaskRunSpec {
+  readonly taskArn: string;
+  readonly taskIdentifier: string;
+  /** Increases with every start; reports of an older run are ignored. */
+  readonly runId: number;
+  readonly migrationType: MigrationType;
+  readonly startType: StartType;
+  readonly source: EndpointSpec;
+  readonly target: EndpointSpec;
+  /** The task's TableMappings, already validated by parseTableMappings. */
+  readonly tableMappings: string;
+  readonly settings: EngineSettings;
+  /** resume-processing of a full load: tables a previous run completed (not loaded again). */
+  readonly completedTables: readonly TableRef[];
+}
+
+/** DMS's TableState strings. */
+export type TableState =
+  | 'Table does not exist'
+  | 'Before load'
+  | 'Full load'
+  | 'Table completed'
+  | 'Table cancelled'
+  | 'Table error'
+  | 'Table is being reloaded';
+
+export interface TableStats {
+  readonly schemaName: string;
+  readonly tableName: string;
+  readonly state: TableState;
+  readonly fullLoadRows: number;
+  /** Rows the source filters skipped is not counted by DMS; rows refused by the target are. */
+  readonly fullLoadErrorRows: number;
+  /** Values cut by limited LOB mode (OpenDMS's addition: DMS truncates silently). */
+  readonly truncatedLobValues: number;
+  readonly estimatedRows: number;
+  readonly fullLoadStartTime?: Date;
+  readonly fullLoadEndTime?: Date;
+  readonly reloaded: boolean;
+  readonly lastUpdateTime: Date;
+  /** Why the table is in error or what was truncated, for DescribeTableStatistics users. */
+  readonly detail?: string;
+}
+
+export interface TaskProgress {
+  readonly fullLoadProgressPercent: number;
+  readonly tablesLoaded: number;
+  readonly tablesLoading: number;
+  readonly tablesQueued: number;
+  readonly tablesErrored: number;
+  readonly fullLoadStartDate?: Date;
+  readonly fullLoadFinishDate?: Date;
+}
+
+export type RunOutcome =
+  | { readonly kind: 'stopped'; readonly stopReason: string }
+  | { readonly kind: 'failed'; readonly stopReason: string; readonly message: string };
+
+export interface TaskReporter {
+  /** The run has its connections and plan: the task moves starting -> running. */
+  running(taskArn: string, runId: number): void;
+  /** Per-table statistics; called when a table changes state and periodically while it loads. */
+  tables(taskArn: string, runId: number, stats: readonly TableStats[]): void;
+  progress(taskArn: string, runId: number, progress: TaskProgress): void;
+  /** The run ended: stopped (with DMS's Stop Reason string) or failed. */
+  finished(taskArn: string, runId: number, outcome: RunOutcome): void;
+}
+
+export interface TaskEngine {
+  /** Starts a run in the background; its life is reported through the TaskReporter. */
+  start(spec: TaskRunSpec): void;
+  /** Asks a run to stop; resolves when it has stopped (reported with Stop Reason NORMAL). */
+  stop(taskArn: string): Promise<void>;
+  /** True while a run of the task is in progress. */
+  isRunning(taskArn: string): boolean;
+  /** Stops every run (server shutdown) and waits for them. */
+  close(): Promise<void>;
+}
