@@ -28,6 +28,15 @@ export function endpointTarget(repos: Repositories, connectors: Connectors, endp
   if (!connector) {
     return { ok: false, message: `${activity} for ${p.engineName} are not supported yet: OpenDMS can connect to ${connectors.engines.join(', ')}.` };
   }
+  // Credentials from AWS Secrets Manager need a secret store OpenDMS does not have yet; a
+  // connection attempt without them would fail with a misleading authentication error.
+  const secretId = Object.values(p.settings).map((b) => b.SecretsManagerSecretId).find((v) => typeof v === 'string');
+  if (secretId !== undefined && p.password === undefined) {
+    return {
+      ok: false,
+      message: `Endpoint ${endpoint.identifier} takes its credentials from the secret ${String(secretId)}, and OpenDMS cannot read AWS Secrets Manager secrets yet: set Username and Password on the endpoint with ModifyEndpoint instead.`,
+    };
+  }
   if (!p.serverName) return { ok: false, message: `Endpoint ${endpoint.identifier} has no ServerName: set it with ModifyEndpoint, then try again.` };
   const port = p.port ?? defaultPorts[p.engineName];
   if (port === undefined) return { ok: false, message: `Endpoint ${endpoint.identifier} has no Port: set it with ModifyEndpoint, then try again.` };
