@@ -5,43 +5,14 @@
  * find everything as it was.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { aws, awsCliMissing, waitFor } from '../helpers/aws-cli.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 
-const run = promisify(execFile);
-const awsBin = '/usr/bin/aws';
-
-async function aws(url: string, args: string[]): Promise<Record<string, any>> {
-  const { stdout } = await run(awsBin, ['dms', ...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: tmpdir(),
-      AWS_ACCESS_KEY_ID: '123456789012',
-      AWS_SECRET_ACCESS_KEY: 'not-checked-on-loopback',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    },
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Record<string, any>) : {};
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-describe('AWS CLI smoke test', { skip: existsSync(awsBin) ? false : `${awsBin} (Debian awscli) is not installed: apt-get install awscli` }, () => {
+describe('AWS CLI smoke test', { skip: awsCliMissing }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'opendms-cli-'));
   let server: ServerProcess | undefined;
   after(async () => {
