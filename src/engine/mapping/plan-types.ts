@@ -96,6 +96,11 @@ export interface TablePlan {
   readonly sourceKey: readonly string[];
   /** `ranges` from table-settings (source column names, boundary tuples). */
   readonly ranges?: { readonly columns: readonly string[]; readonly boundaries: readonly (readonly string[])[] };
+  /**
+   * table-settings `parallel-load` types other than `ranges`: `partitions-auto` asks for the
+   * automatic split, `none` asks for one unsplit read. Absent: no table-settings rule said.
+   */
+  readonly parallelLoad?: 'partitions-auto' | 'none';
   readonly lob?: { readonly mode: 'limited' | 'unlimited' | 'none'; readonly bulkMaxSizeKb?: number };
   /** The rule ids that shaped this table, for the task log. */
   readonly ruleIds: readonly string[];
