@@ -10,21 +10,15 @@ import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '
 import { withDeadline } from '../spi/deadline.js';
 import { listMysqlSchemas } from './mysql-catalog.js';
 import { mysqlErrorClassifier } from './mysql-errors.js';
-import { openMysqlSession, type MysqlSession } from './mysql-session.js';
+import { mysqlFlavourOf, mysqlFlavours, openMysqlSession, type MysqlSession } from './mysql-session.js';
+import { openMysqlSource } from './mysql-source.js';
+import { openMysqlTarget } from './mysql-target.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
 
-const flavours: Readonly<Record<string, string>> = {
-  mysql: 'MySQL',
-  mariadb: 'MariaDB',
-  aurora: 'Aurora MySQL',
-  'aurora-serverless': 'Aurora MySQL Serverless',
-  'gcp-mysql': 'Cloud SQL for MySQL',
-};
-
 export class MysqlConnector implements Connector {
-  readonly engines = Object.keys(flavours);
+  readonly engines = Object.keys(mysqlFlavours);
 
   async testConnection(params: ConnectionParams, signal: AbortSignal): Promise<void> {
     await this.withSession(params, signal, 0, async (s) => {
@@ -36,19 +30,19 @@ export class MysqlConnector implements Connector {
     return this.withSession(params, signal, queryAllowanceMs, (s) => listMysqlSchemas(s));
   }
 
-  /** Being built: the full-load source of this engine. */
-  openSource(_params: ConnectionParams, _signal: AbortSignal): Promise<SourceSession> {
-    return Promise.reject(new Error('MySQL full-load source is not implemented yet'));
+  /** A full-load source: DatabaseName set lists that database only, else every user database. */
+  openSource(params: ConnectionParams, signal: AbortSignal): Promise<SourceSession> {
+    return openMysqlSource(params, signal);
   }
 
-  /** Being built: the full-load target of this engine. */
-  openTarget(_params: ConnectionParams, _signal: AbortSignal): Promise<TargetSession> {
-    return Promise.reject(new Error('MySQL full-load target is not implemented yet'));
+  /** A full-load target: DDL from neutral types, LOAD DATA / multi-row INSERT writers. */
+  openTarget(params: ConnectionParams, signal: AbortSignal): Promise<TargetSession> {
+    return openMysqlTarget(params, signal);
   }
 
   /** One connection per operation, closed before the operation settles. */
   private withSession<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, work: (s: MysqlSession) => Promise<T>): Promise<T> {
-    const flavour = flavours[params.engineName] ?? 'MySQL';
+    const flavour = mysqlFlavourOf(params);
     const target = describeTarget(params);
     return withDeadline({
       signal,

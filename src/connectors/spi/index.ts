@@ -5,3 +5,4 @@ export { ConnectorError, type ClassifiedError, type ConnectionErrorKind, type Er
 export { type NeutralType, type Value, type Row, type TableRef, type ColumnInfo, type TableInfo, isLob } from './data-types.js';
 export type { FilterCondition, ColumnFilter, KeyRange, ReadRequest, SourceSession } from './source.js';
 export type { TargetColumn, TargetTableDef, DdlNotice, TargetSession, TableWriter } from './target.js';
+export { DataLoadError } from './data-load-error.js';

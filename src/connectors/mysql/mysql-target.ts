@@ -1,0 +1,127 @@
+/**
+ * The MySQL/MariaDB full-load target: databases ("schemas") and tables created from neutral
+ * types (mysql-types.ts), and bulk writers (mysql-writer.ts). Every operation has its own
+ * connection; a writer keeps one until it is closed or aborted.
+ */
+import { ConnectorError } from '../spi/connection-error.js';
+import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
+import type { TableRef } from '../spi/data-types.js';
+import type { DdlNotice, TableWriter, TargetColumn, TargetSession, TargetTableDef } from '../spi/target.js';
+import { classifyMysqlError } from './mysql-errors.js';
+import { exactValueOptions, mysqlFlavourOf, openMysqlSession, type MysqlSession } from './mysql-session.js';
+import { quoteId, quoteTable, renderColumns, serverTraitsOf, type ServerTraits } from './mysql-types.js';
+import { defaultWriterOptions, openMysqlWriter, writerSqlMode, type WriterOptions } from './mysql-writer.js';
+
+export async function openMysqlTarget(params: ConnectionParams, signal: AbortSignal, writerOptions: Partial<WriterOptions> = {}): Promise<TargetSession> {
+  const target = new MysqlTarget(params, { ...defaultWriterOptions, ...writerOptions });
+  await target.start(signal);
+  return target;
+}
+
+class MysqlTarget implements TargetSession {
+  private readonly closing = new AbortController();
+  private readonly flavour: string;
+  private readonly target: string;
+  private traits: ServerTraits = { mariadb: false, uuidType: false };
+
+  constructor(
+    private readonly params: ConnectionParams,
+    private readonly writerOptions: WriterOptions,
+  ) {
+    this.flavour = mysqlFlavourOf(params);
+    this.target = describeTarget(params);
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const [row] = await this.run(signal, (s) => s.query<{ v: string }>('SELECT VERSION() AS v'));
+    this.traits = serverTraitsOf(row?.v ?? '');
+  }
+
+  tableExists(table: TableRef, signal: AbortSignal): Promise<boolean> {
+    return this.run(signal, async (s) => {
+      const rows = await s.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [table.schema, table.name]);
+      return rows.length > 0;
+    });
+  }
+
+  ensureSchema(schema: string, signal: AbortSignal): Promise<void> {
+    return this.run(signal, async (s) => {
+      await s.query(`CREATE DATABASE IF NOT EXISTS ${quoteId(schema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    });
+  }
+
+  dropTable(table: TableRef, signal: AbortSignal): Promise<void> {
+    return this.run(signal, async (s) => {
+      await s.query(`DROP TABLE IF EXISTS ${quoteTable(table)}`);
+    });
+  }
+
+  truncateTable(table: TableRef, signal: AbortSignal): Promise<void> {
+    return this.run(signal, async (s) => {
+      await s.query(`TRUNCATE TABLE ${quoteTable(table)}`);
+    });
+  }
+
+  createTable(def: TargetTableDef, opts: { withPrimaryKey: boolean }, signal: AbortSignal): Promise<DdlNotice[]> {
+    return this.run(signal, async (s) => {
+      const { columns, notices } = renderColumns(def.columns, def.primaryKey, this.traits);
+      const lines = columns.map((c) => c.sql);
+      if (opts.withPrimaryKey && def.primaryKey.length > 0) lines.push(`PRIMARY KEY (${def.primaryKey.map(quoteId).join(', ')})`);
+      await s.query(`CREATE TABLE ${quoteTable(def)} (\n  ${lines.join(',\n  ')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`);
+      return notices;
+    });
+  }
+
+  addPrimaryKey(table: TableRef, columns: readonly string[], signal: AbortSignal): Promise<void> {
+    return this.run(signal, async (s) => {
+      await s.query(`ALTER TABLE ${quoteTable(table)} ADD PRIMARY KEY (${columns.map(quoteId).join(', ')})`);
+    });
+  }
+
+  /** The writer's connection lives until close()/abort(); aborting `signal` tears it down. */
+  async openWriter(table: TableRef, columns: readonly TargetColumn[], signal: AbortSignal): Promise<TableWriter> {
+    const combined = AbortSignal.any([signal, this.closing.signal]);
+    let session: MysqlSession;
+    try {
+      session = await openMysqlSession(this.params, combined, exactValueOptions);
+    } catch (err) {
+      throw this.rethrow(err, signal, combined);
+    }
+    try {
+      return await openMysqlWriter(session, table, columns, this.writerOptions, (err) => this.classify(err));
+    } catch (err) {
+      throw this.rethrow(err, signal, combined);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Writers not closed by now are given up: their connections go, the server rolls back.
+    this.closing.abort(new Error('the target session was closed'));
+  }
+
+  private async run<T>(signal: AbortSignal, work: (s: MysqlSession) => Promise<T>): Promise<T> {
+    const combined = AbortSignal.any([signal, this.closing.signal]);
+    let session: MysqlSession | undefined;
+    try {
+      session = await openMysqlSession(this.params, combined, exactValueOptions);
+      await session.query(`SET SESSION sql_mode = '${writerSqlMode}'`);
+      await session.query("SET SESSION time_zone = '+00:00'");
+      await session.query('SET SESSION foreign_key_checks = 0');
+      return await work(session);
+    } catch (err) {
+      throw this.rethrow(err, signal, combined);
+    } finally {
+      await session?.close();
+    }
+  }
+
+  private rethrow(err: unknown, signal: AbortSignal, combined: AbortSignal): unknown {
+    if (combined.aborted) return signal.aborted ? signal.reason : new Error('the target session was closed');
+    return this.classify(err);
+  }
+
+  private classify(err: unknown): Error {
+    if (err instanceof ConnectorError) return err;
+    return new ConnectorError(classifyMysqlError(err, this.flavour, this.target), { cause: err });
+  }
+}
