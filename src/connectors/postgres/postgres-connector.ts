@@ -6,7 +6,9 @@ import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '
 import { withDeadline } from '../spi/deadline.js';
 import { listPostgresSchemas } from './postgres-catalog.js';
 import { postgresErrorClassifier } from './postgres-errors.js';
-import { openPostgresSession, type PostgresSession } from './postgres-session.js';
+import { openDataSession, openPostgresSession, type PostgresSession } from './postgres-session.js';
+import { exportSnapshot, PostgresSourceSession } from './postgres-source.js';
+import { PostgresTargetSession } from './postgres-target.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -24,18 +26,52 @@ export class PostgresConnector implements Connector {
     return this.withSession(params, signal, queryAllowanceMs, (s) => listPostgresSchemas(s.client));
   }
 
-  /** Being built: the full-load source of this engine. */
-  openSource(_params: ConnectionParams, _signal: AbortSignal): Promise<SourceSession> {
-    return Promise.reject(new Error('PostgreSQL full-load source is not implemented yet'));
+  /**
+   * Opens the coordinator connection and exports the snapshot every read of the session
+   * sees. The coordinator lives until the session's close(), not bound to `signal` (which
+   * only governs the opening).
+   */
+  openSource(params: ConnectionParams, signal: AbortSignal): Promise<SourceSession> {
+    const life = new AbortController();
+    return this.withDeadline(params, signal, queryAllowanceMs, async (s) => {
+      const link = (): void => life.abort(s.reason);
+      s.addEventListener('abort', link, { once: true });
+      try {
+        const coordinator = await openDataSession(params, life.signal);
+        try {
+          const snapshotId = await exportSnapshot(coordinator.client);
+          return new PostgresSourceSession(params, coordinator, snapshotId);
+        } catch (err) {
+          await coordinator.close();
+          throw err;
+        }
+      } finally {
+        s.removeEventListener('abort', link);
+      }
+    });
   }
 
-  /** Being built: the full-load target of this engine. */
-  openTarget(_params: ConnectionParams, _signal: AbortSignal): Promise<TargetSession> {
-    return Promise.reject(new Error('PostgreSQL full-load target is not implemented yet'));
+  /** Checks that the target is reachable; its operations open their own connections. */
+  async openTarget(params: ConnectionParams, signal: AbortSignal): Promise<TargetSession> {
+    await this.withSession(params, signal, 0, async (s) => {
+      await s.client.query('SELECT 1');
+    });
+    return new PostgresTargetSession(params);
   }
 
   /** One connection per operation, closed before the operation settles. */
   private withSession<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, work: (s: PostgresSession) => Promise<T>): Promise<T> {
+    return this.withDeadline(params, signal, extraMs, async (s) => {
+      const session = await openPostgresSession(params, s);
+      try {
+        return await work(session);
+      } finally {
+        await session.close();
+      }
+    });
+  }
+
+  private withDeadline<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, run: (s: AbortSignal) => Promise<T>): Promise<T> {
     const target = describeTarget(params);
     return withDeadline({
       signal,
@@ -43,14 +79,7 @@ export class PostgresConnector implements Connector {
       timeoutMs: (params.connectTimeoutMs ?? defaultConnectTimeoutMs) + 2_000 + extraMs,
       target: `PostgreSQL at ${target}`,
       classify: postgresErrorClassifier(target),
-      run: async (s) => {
-        const session = await openPostgresSession(params, s);
-        try {
-          return await work(session);
-        } finally {
-          await session.close();
-        }
-      },
+      run,
     });
   }
 }

@@ -1,5 +1,8 @@
 /** pg's errors -> the SPI's classified errors (SQLSTATE codes and pg's own messages). */
-import { classifySocketError, hints, type ClassifiedError } from '../spi/connection-error.js';
+import { OpenDmsError } from '../../common/errors.js';
+import { ConnectorError, classifySocketError, hints, type ClassifiedError } from '../spi/connection-error.js';
+import { DataLoadError } from '../spi/data-load-error.js';
+import type { TableRef } from '../spi/data-types.js';
 
 /** Builds the classifier for one target (`host:port/database`, named in every message). */
 export function postgresErrorClassifier(target: string): (err: unknown) => ClassifiedError {
@@ -51,4 +54,62 @@ export function classifyPostgresError(err: unknown, target: string): ClassifiedE
     return { kind: 'network', message: `Connection to ${at} was closed unexpectedly: ${text}`, hint: hints.network };
   }
   return { kind: 'other', message: `${at}: ${code ? `${code} ` : ''}${text}`, hint: hints.other };
+}
+
+/**
+ * A row the PostgreSQL target refused (a data exception, SQLSTATE class 22, or an integrity
+ * violation, class 23): the SPI's DataLoadError (so the engine recognizes it) with what
+ * PostgreSQL said besides. The whole write() that carried the row was rolled back to its
+ * savepoint and the writer is still usable: the engine retries that batch row by row
+ * (write([row]) for each row) to find the bad rows and applies its data-error policy.
+ */
+export class PostgresDataLoadError extends DataLoadError {
+  /** 1-based position of the refused row in the rows given to the failing write() (rowIndex + 1), when PostgreSQL said. */
+  readonly rowNumber: number | undefined;
+  /** The column PostgreSQL named, when it did. */
+  readonly column: string | undefined;
+  readonly sqlState: string;
+  /** PostgreSQL's DETAIL, when any (e.g. the duplicate key). */
+  readonly detail: string | undefined;
+
+  constructor(init: { table: TableRef; message: string; sqlState: string; rowNumber?: number; column?: string; detail?: string }, options?: { cause?: unknown }) {
+    super({
+      table: init.table,
+      ...(init.rowNumber !== undefined ? { rowIndex: init.rowNumber - 1 } : {}),
+      // 22001 string_data_right_truncation: DMS's data truncation errors.
+      truncation: init.sqlState === '22001',
+      serverMessage: `${init.message}${init.detail ? ` (${init.detail})` : ''}${init.column ? ` [column ${init.column}]` : ''}`,
+      cause: options?.cause,
+    });
+    this.sqlState = init.sqlState;
+    this.rowNumber = init.rowNumber;
+    this.column = init.column;
+    this.detail = init.detail;
+  }
+}
+
+/** True for the SQLSTATEs of a refused value or row (not of a broken connection or statement). */
+export function isDataErrorState(code: string): boolean {
+  return code.startsWith('22') || code.startsWith('23');
+}
+
+/**
+ * Reads `COPY t, line 3, column b: "..."` (pg's `where` of a COPY FROM error) into line
+ * and column; either is undefined when the context does not say.
+ */
+export function copyErrorPosition(where: string | undefined): { line?: number; column?: string } {
+  if (!where) return {};
+  const m = /COPY [^\n]*?, line (\d+)(?:, column ((?:[^:\n]|:(?! ))+?))?(?::|\n|$)/.exec(where);
+  if (!m) return {};
+  return { line: Number(m[1]), ...(m[2] !== undefined ? { column: m[2] } : {}) };
+}
+
+/**
+ * What a data-plane operation rejects with: the caller's abort reason when aborted, typed
+ * errors as they are, anything else classified into a ConnectorError.
+ */
+export function dataPlaneError(err: unknown, signal: AbortSignal, target: string): unknown {
+  if (signal.aborted) return signal.reason;
+  if (err instanceof OpenDmsError) return err;
+  return new ConnectorError(classifyPostgresError(err, target), { cause: err });
 }

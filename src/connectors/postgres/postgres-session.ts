@@ -4,8 +4,9 @@
  */
 import pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
-import { defaultConnectTimeoutMs, type ConnectionParams } from '../spi/connection-params.js';
+import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { tlsPolicyOf } from '../spi/tls-policy.js';
+import { dataPlaneError } from './postgres-errors.js';
 
 export interface PostgresSession {
   readonly client: pg.Client;
@@ -54,4 +55,58 @@ function sslOptionsOf(params: ConnectionParams): false | ConnectionOptions {
     // verify-ca checks the chain only; node checks the host name unless told not to.
     ...(policy.verifyChain && !policy.verifyHost ? { checkServerIdentity: () => undefined } : {}),
   };
+}
+
+/**
+ * The settings of every data-plane connection: the text forms of values are the canonical
+ * ones of spi/data-types.ts (postgres-values.ts relies on them), and long snapshot
+ * transactions and COPYs are not cut by server-side defaults meant for interactive use.
+ */
+export const dataSessionSettings =
+  "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET DateStyle = 'ISO, YMD'; " +
+  "SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET client_encoding = 'UTF8'; " +
+  'SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0';
+
+/**
+ * A data-plane connection: openPostgresSession plus dataSessionSettings. Aborting `signal`
+ * ends it at any time (the caller's operation then rejects with the signal's reason).
+ */
+export async function openDataSession(params: ConnectionParams, signal: AbortSignal): Promise<PostgresSession> {
+  const session = await openPostgresSession(params, signal);
+  try {
+    await session.client.query(dataSessionSettings);
+    return session;
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
+/**
+ * Runs `work` on a fresh data-plane connection, closed before the promise settles. Aborting
+ * `signal` ends the connection at once and rejects with the signal's reason; other failures
+ * become ConnectorErrors (typed OpenDMS errors pass through).
+ */
+export async function withDataSession<T>(params: ConnectionParams, signal: AbortSignal, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  signal.throwIfAborted();
+  let session: PostgresSession | undefined;
+  try {
+    session = await openDataSession(params, signal);
+    return await raceAbort(work(session.client), signal);
+  } catch (err) {
+    throw dataPlaneError(err, signal, describeTarget(params));
+  } finally {
+    await session?.close();
+  }
+}
+
+/** `p`, or the signal's reason as soon as it aborts (a torn-down driver may never settle). */
+export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
 }

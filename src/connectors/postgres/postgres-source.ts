@@ -1,0 +1,287 @@
+/**
+ * The PostgreSQL full-load source: one exported snapshot per session, held open by a
+ * coordinator connection; every operation (catalog, read, count, split) runs on its own
+ * connection that imports that snapshot, so reads run in parallel and all see one state of
+ * the database. Rows stream through `COPY (SELECT ...) TO STDOUT` in text format.
+ */
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { Row, TableInfo, TableRef } from '../spi/data-types.js';
+import type { ColumnFilter, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
+import { listPostgresTables, readPostgresColumns, relationOid, type PgColumn } from './postgres-catalog.js';
+import { dataPlaneError } from './postgres-errors.js';
+import { openDataSession, withDataSession, type PostgresSession } from './postgres-session.js';
+import { qualifiedName, quoteIdent } from './postgres-types.js';
+import { CopyTextParser, decoderOf } from './postgres-values.js';
+
+/**
+ * Starts the snapshot the whole full load reads: a REPEATABLE READ transaction on the
+ * coordinator connection and its exported snapshot id. (CDC will use the snapshot of its
+ * logical replication slot instead: this is the one place to change.)
+ */
+export async function exportSnapshot(client: pg.Client): Promise<string> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const r = await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id');
+  const id = r.rows[0]?.id;
+  if (!id) throw new Error('pg_export_snapshot() returned no snapshot');
+  return id;
+}
+
+/** Makes `client` see the exported snapshot `snapshotId` (a new read-only transaction). */
+export async function importSnapshot(client: pg.Client, snapshotId: string): Promise<void> {
+  // The id comes from the server; SET TRANSACTION SNAPSHOT takes only a literal.
+  if (!/^[0-9A-Fa-f-]+$/.test(snapshotId)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshotId)}`);
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId}'`);
+}
+
+/** Tables at least this big (planner estimate) are split from a sample, not a full sort. */
+const sampleSplitAboveRows = 1_000_000;
+/** Rows of the sample per requested part. */
+const sampleRowsPerPart = 1_000;
+
+export class PostgresSourceSession implements SourceSession {
+  private closed = false;
+
+  constructor(
+    private readonly params: ConnectionParams,
+    private readonly coordinator: PostgresSession,
+    /** The exported snapshot every operation imports. */
+    readonly snapshotId: string,
+  ) {}
+
+  listTables(signal: AbortSignal): Promise<TableInfo[]> {
+    return this.inSnapshot(signal, (client) => listPostgresTables(client));
+  }
+
+  async *read(req: ReadRequest, signal: AbortSignal): AsyncIterable<Row[]> {
+    this.assertOpen();
+    signal.throwIfAborted();
+    if (!Number.isSafeInteger(req.batchRows) || req.batchRows < 1) throw new RangeError(`batchRows must be a positive integer, got ${req.batchRows}`);
+    // The connection lives as long as this read: ended on the caller's abort and in finally.
+    const life = new AbortController();
+    const onAbort = (): void => life.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let session: PostgresSession | undefined;
+    try {
+      session = await openDataSession(this.params, life.signal);
+      const client = session.client;
+      await importSnapshot(client, this.snapshotId);
+      const columns = await columnsOf(client, req.table);
+      const wanted = req.columns.map((name) => columnNamed(columns, name, req.table));
+      const p = new SqlParams('setting');
+      const select = wanted.map((c) => selectExpression(c, req.lobLimits?.get(c.name))).join(', ');
+      const where = whereClause(columns, req.filters, req.range, p, req.table);
+      await p.applySettings(client);
+      const sql = `COPY (SELECT ${select} FROM ${qualifiedName(req.table)}${where}) TO STDOUT`;
+      const parser = new CopyTextParser(wanted.map((c) => decoderOf(c.type.name, c.type.schema, c.type.element !== undefined)));
+      const stream = client.query(copyTo(sql));
+      let batch: Row[] = [];
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        parser.push(chunk, batch);
+        while (batch.length >= req.batchRows) {
+          const out = batch.length === req.batchRows ? batch : batch.slice(0, req.batchRows);
+          batch = batch.length === req.batchRows ? [] : batch.slice(req.batchRows);
+          yield out;
+          signal.throwIfAborted();
+        }
+      }
+      // A connection ended by abort may look like the end of the data: never yield it as complete.
+      signal.throwIfAborted();
+      parser.end();
+      if (batch.length > 0) yield batch;
+    } catch (err) {
+      throw dataPlaneError(err, signal, describeTarget(this.params));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await session?.close();
+    }
+  }
+
+  countOversized(table: TableRef, filters: readonly ColumnFilter[], limits: ReadonlyMap<string, number>, signal: AbortSignal): Promise<Map<string, number>> {
+    return this.inSnapshot(signal, async (client) => {
+      const columns = await columnsOf(client, table);
+      const out = new Map<string, number>();
+      if (limits.size === 0) return out;
+      const p = new SqlParams('bind');
+      const measured = [...limits].map(([name, limit], i) => {
+        const c = columnNamed(columns, name, table);
+        return `count(*) FILTER (WHERE ${lengthExpression(c)} > ${nonNegativeInt(limit)}) AS c${i}`;
+      });
+      const where = whereClause(columns, filters, undefined, p, table);
+      const r = await client.query<Record<string, string>>(`SELECT ${measured.join(', ')} FROM ${qualifiedName(table)}${where}`, p.values);
+      const row = r.rows[0] ?? {};
+      [...limits.keys()].forEach((name, i) => out.set(name, Number(row[`c${i}`] ?? 0)));
+      return out;
+    });
+  }
+
+  splitPoints(table: TableRef, keyColumns: readonly string[], parts: number, signal: AbortSignal): Promise<string[][]> {
+    return this.inSnapshot(signal, async (client) => {
+      if (parts < 2 || keyColumns.length === 0) return [];
+      const columns = await columnsOf(client, table);
+      const keys = keyColumns.map((k) => quoteIdent(columnNamed(columns, k, table).name));
+      const rel = await client.query<{ relkind: string; reltuples: number }>(
+        `SELECT relkind::text AS relkind, reltuples::float8 AS reltuples FROM pg_catalog.pg_class WHERE oid = $1::regclass`,
+        [qualifiedName(table)],
+      );
+      const info = rel.rows[0];
+      const p = new SqlParams('bind');
+      let sample = '';
+      if (info && (info.relkind === 'r' || info.relkind === 'm' || info.relkind === 'p') && info.reltuples >= sampleSplitAboveRows) {
+        const percent = Math.min(100, (100 * parts * sampleRowsPerPart) / info.reltuples);
+        sample = ` TABLESAMPLE SYSTEM (${p.add(String(percent), 'float8')}) REPEATABLE (0)`;
+      }
+      const partsParam = p.add(String(Math.trunc(parts)), 'int8');
+      const order = keys.join(', ');
+      const r = await client.query({
+        text:
+          `SELECT ${keys.map((k) => `${k}::text`).join(', ')} FROM (` +
+          `SELECT ${order}, row_number() OVER (ORDER BY ${order}) AS rn, count(*) OVER () AS cnt ` +
+          `FROM ${qualifiedName(table)}${sample} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}` +
+          `) s WHERE rn < cnt AND (rn * ${partsParam}) / cnt > ((rn - 1) * ${partsParam}) / cnt ORDER BY rn`,
+        values: p.values,
+        rowMode: 'array',
+      });
+      const out: string[][] = [];
+      let previous = '';
+      for (const row of r.rows as string[][]) {
+        const id = JSON.stringify(row);
+        if (id !== previous) out.push(row);
+        previous = id;
+      }
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.coordinator.close();
+  }
+
+  private inSnapshot<T>(signal: AbortSignal, work: (client: pg.Client) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return withDataSession(this.params, signal, async (client) => {
+      await importSnapshot(client, this.snapshotId);
+      return work(client);
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the PostgreSQL source session is closed');
+  }
+}
+
+/** The columns of a table by name, from the catalog (domains resolved). */
+async function columnsOf(client: pg.Client, table: TableRef): Promise<Map<string, PgColumn>> {
+  const oid = await relationOid(client, table);
+  if (oid === undefined) throw new Error(`relation ${qualifiedName(table)} does not exist`);
+  const list = (await readPostgresColumns(client, [oid])).get(oid) ?? [];
+  return new Map(list.map((c) => [c.name, c]));
+}
+
+function columnNamed(columns: ReadonlyMap<string, PgColumn>, name: string, table: TableRef): PgColumn {
+  const c = columns.get(name);
+  if (!c) throw new Error(`column ${quoteIdent(name)} does not exist in ${qualifiedName(table)}`);
+  return c;
+}
+
+/**
+ * Values of a query, bound. `bind`: ordinary $n parameters. `setting`: COPY takes no
+ * parameters, so the values are bound into transaction-local settings (set_config with $n)
+ * and the query reads them back with current_setting(), cast to the column's type: still
+ * no value is ever spliced into SQL text.
+ */
+export class SqlParams {
+  readonly values: string[] = [];
+
+  constructor(private readonly mode: 'bind' | 'setting') {}
+
+  /** The SQL expression that stands for `value` as a `castType`. */
+  add(value: string, castType: string): string {
+    this.values.push(value);
+    const n = this.values.length;
+    return this.mode === 'bind' ? `$${n}::${castType}` : `pg_catalog.current_setting('opendms.p${n}')::${castType}`;
+  }
+
+  /** `setting` mode: binds the values into the settings the query reads (in the current transaction). */
+  async applySettings(client: pg.Client): Promise<void> {
+    if (this.mode !== 'setting' || this.values.length === 0) return;
+    const calls = this.values.map((_, i) => `pg_catalog.set_config('opendms.p${i + 1}', $${i + 1}, true)`);
+    await client.query(`SELECT ${calls.join(', ')}`, this.values);
+  }
+}
+
+/** ` WHERE ...` for the filters (conditions OR'ed, filters AND'ed) and the key range; '' when none. */
+export function whereClause(
+  columns: ReadonlyMap<string, PgColumn>,
+  filters: readonly ColumnFilter[],
+  range: KeyRange | undefined,
+  p: SqlParams,
+  table: TableRef,
+): string {
+  const parts: string[] = [];
+  for (const f of filters) {
+    if (f.conditions.length === 0) continue;
+    const c = columnNamed(columns, f.column, table);
+    const alternatives = f.conditions.map((cond) => conditionSql(quoteIdent(c.name), cond, (v) => p.add(v, c.castType)));
+    parts.push(`(${alternatives.join(' OR ')})`);
+  }
+  if (range) {
+    const keyCols = range.columns.map((k) => columnNamed(columns, k, table));
+    const tuple = `(${keyCols.map((c) => quoteIdent(c.name)).join(', ')})`;
+    const bound = (values: readonly string[]): string => {
+      if (values.length !== keyCols.length) throw new Error(`a key range bound has ${values.length} values for ${keyCols.length} key columns`);
+      return `(${values.map((v, i) => p.add(v, keyCols[i]!.castType)).join(', ')})`;
+    };
+    if (range.after) parts.push(`${tuple} > ${bound(range.after)}`);
+    if (range.upTo) parts.push(`${tuple} <= ${bound(range.upTo)}`);
+  }
+  return parts.length > 0 ? ` WHERE ${parts.join(' AND ')}` : '';
+}
+
+function conditionSql(col: string, cond: FilterCondition, param: (v: string) => string): string {
+  switch (cond.op) {
+    case 'eq':
+      return `${col} = ${param(cond.value)}`;
+    case 'noteq':
+      return `${col} <> ${param(cond.value)}`;
+    case 'lte':
+      return `${col} <= ${param(cond.value)}`;
+    case 'gte':
+      return `${col} >= ${param(cond.value)}`;
+    case 'between':
+      return `${col} BETWEEN ${param(cond.start)} AND ${param(cond.end)}`;
+    case 'notbetween':
+      return `${col} NOT BETWEEN ${param(cond.start)} AND ${param(cond.end)}`;
+    case 'null':
+      return `${col} IS NULL`;
+    case 'notnull':
+      return `${col} IS NOT NULL`;
+  }
+}
+
+function isBytea(c: PgColumn): boolean {
+  return c.type.schema === 'pg_catalog' && c.type.name === 'bytea' && !c.type.element;
+}
+
+/** The column in the SELECT list, cut to `limit` (bytes for bytea, characters otherwise) when given. */
+function selectExpression(c: PgColumn, limit: number | undefined): string {
+  const col = quoteIdent(c.name);
+  if (limit === undefined) return col;
+  const n = nonNegativeInt(limit);
+  return isBytea(c) ? `substring(${col} from 1 for ${n})` : `left(${col}::text, ${n})`;
+}
+
+/** What limited LOB mode compares with the limit: bytes of bytea, characters of anything else. */
+function lengthExpression(c: PgColumn): string {
+  const col = quoteIdent(c.name);
+  return isBytea(c) ? `octet_length(${col})` : `char_length(${col}::text)`;
+}
+
+function nonNegativeInt(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a LOB limit must be a non-negative integer, got ${n}`);
+  return String(n);
+}

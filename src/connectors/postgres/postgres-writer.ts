@@ -1,0 +1,168 @@
+/**
+ * Bulk load of one PostgreSQL table: `COPY t (cols) FROM STDIN` in text format, inside a
+ * transaction on the writer's own connection.
+ *
+ * Every write() is one COPY guarded by a savepoint, so a batch is loaded whole or not at all:
+ * when PostgreSQL refuses a row (a data exception or constraint violation), the batch is
+ * rolled back to the savepoint, what earlier write()s loaded since the last commit stays,
+ * and write() rejects with a DataLoadError (PostgresDataLoadError: rowIndex 0-based and
+ * rowNumber 1-based in that batch, the column, SQLSTATE and DETAIL). The writer stays usable: to find and skip the bad rows, write the
+ * failed batch again one row at a time (`for (const row of rows) await writer.write([row])`),
+ * each refused row rejecting with its own DataLoadError. Any other failure (connection
+ * lost, table missing ...) rejects with a ConnectorError and leaves the writer broken: only
+ * abort() is left to call. One operation at a time: the engine awaits each call.
+ *
+ * Memory stays bounded: rows are encoded in chunks of about 64 KiB and the next chunk is
+ * written only when the connection took the previous one (socket back-pressure).
+ */
+import pg from 'pg';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import type { Row, TableRef } from '../spi/data-types.js';
+import type { TableWriter, TargetColumn } from '../spi/target.js';
+import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
+import { DataLoadError } from '../spi/data-load-error.js';
+import { PostgresDataLoadError, copyErrorPosition, dataPlaneError, isDataErrorState } from './postgres-errors.js';
+import { openDataSession, raceAbort, type PostgresSession } from './postgres-session.js';
+import { qualifiedName, quoteIdent } from './postgres-types.js';
+import { encodeRow } from './postgres-values.js';
+
+/** Characters of COPY text sent per chunk. */
+const chunkChars = 64 * 1024;
+const savepoint = 'opendms_write';
+
+type WriterState = 'open' | 'busy' | 'broken' | 'closed';
+
+export class PostgresTableWriter implements TableWriter {
+  private state: WriterState = 'open';
+  private readonly copySql: string;
+  private readonly target: string;
+
+  private constructor(
+    private readonly session: PostgresSession,
+    private readonly table: TableRef,
+    private readonly columns: readonly TargetColumn[],
+    private readonly signal: AbortSignal,
+    params: ConnectionParams,
+  ) {
+    this.copySql = `COPY ${qualifiedName(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
+    this.target = describeTarget(params);
+  }
+
+  /** Opens the connection and the first transaction; `signal` governs the writer's whole life. */
+  static async open(params: ConnectionParams, table: TableRef, columns: readonly TargetColumn[], signal: AbortSignal): Promise<PostgresTableWriter> {
+    if (columns.length === 0) throw new Error(`no columns to write into ${qualifiedName(table)}`);
+    signal.throwIfAborted();
+    let session: PostgresSession | undefined;
+    try {
+      session = await openDataSession(params, signal);
+      await raceAbort(session.client.query('BEGIN'), signal);
+      return new PostgresTableWriter(session, table, columns, signal, params);
+    } catch (err) {
+      await session?.close();
+      throw dataPlaneError(err, signal, describeTarget(params));
+    }
+  }
+
+  async write(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(async (client) => {
+      await client.query(`SAVEPOINT ${savepoint}`);
+      try {
+        await this.copy(client, rows);
+      } catch (err) {
+        throw await this.afterCopyFailure(client, err);
+      }
+      await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+    });
+  }
+
+  /** Makes what was written durable and starts a new transaction. */
+  commit(): Promise<void> {
+    return this.run(async (client) => {
+      await client.query('COMMIT; BEGIN');
+    });
+  }
+
+  /** Commits the rest and releases the connection. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    try {
+      await this.run(async (client) => {
+        await client.query('COMMIT');
+      });
+    } finally {
+      this.state = 'closed';
+      await this.session.close();
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    try {
+      if (!this.signal.aborted) await this.session.client.query('ROLLBACK').catch(() => undefined);
+    } finally {
+      await this.session.close();
+    }
+  }
+
+  /** One operation at a time; a failure that is not a refused row breaks the writer. */
+  private async run(work: (client: pg.Client) => Promise<void>): Promise<void> {
+    if (this.state !== 'open') {
+      throw new Error(`the writer of ${qualifiedName(this.table)} is ${this.state === 'busy' ? 'busy (one operation at a time)' : this.state}`);
+    }
+    this.signal.throwIfAborted();
+    this.state = 'busy';
+    try {
+      await raceAbort(work(this.session.client), this.signal);
+      this.state = 'open';
+    } catch (err) {
+      this.state = err instanceof DataLoadError && !this.signal.aborted ? 'open' : 'broken';
+      throw dataPlaneError(err, this.signal, this.target);
+    }
+  }
+
+  /** Streams the rows through one COPY, one chunk in flight at a time. */
+  private async copy(client: pg.Client, rows: readonly Row[]): Promise<void> {
+    const stream: CopyStreamQuery = client.query(copyFrom(this.copySql));
+    // The first error settles `failed`; the no-op listener keeps later ones from crashing.
+    stream.on('error', () => undefined);
+    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    failed.catch(() => undefined);
+    const send = (text: string): Promise<void> =>
+      Promise.race([failed, new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())))]);
+    const n = this.columns.length;
+    let chunk = '';
+    for (const row of rows) {
+      chunk += encodeRow(row, n);
+      if (chunk.length >= chunkChars) {
+        await send(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk.length > 0) await send(chunk);
+    await Promise.race([failed, new Promise<void>((resolve, reject) => stream.end((e?: unknown) => (e ? reject(e) : resolve())))]);
+  }
+
+  /** Rolls the batch back to its savepoint when the server refused it; the error to throw. */
+  private async afterCopyFailure(client: pg.Client, err: unknown): Promise<unknown> {
+    if (!(err instanceof pg.DatabaseError) || this.signal.aborted) return err;
+    // The server answered: the connection is fine, only the batch (the savepoint) is lost.
+    await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    const code = err.code ?? '';
+    if (!isDataErrorState(code)) return dataPlaneError(err, this.signal, this.target);
+    const pos = copyErrorPosition(err.where);
+    const column = err.column ?? pos.column;
+    return new PostgresDataLoadError(
+      {
+        table: this.table,
+        message: err.message,
+        sqlState: code,
+        ...(pos.line !== undefined ? { rowNumber: pos.line } : {}),
+        ...(column !== undefined ? { column } : {}),
+        ...(err.detail !== undefined ? { detail: err.detail } : {}),
+      },
+      { cause: err },
+    );
+  }
+}
