@@ -19,9 +19,14 @@ import { connectionModule } from './control/connections/module.js';
 import { endpointModule } from './control/endpoints/module.js';
 import { eventModule } from './control/events/module.js';
 import { replicationInstanceModule } from './control/replication-instances/module.js';
+import { replicationTaskModule } from './control/replication-tasks/module.js';
+import { ControlTaskReporter } from './control/replication-tasks/task-reporter.js';
+import { taskLogRoute } from './control/replication-tasks/task-log-route.js';
 import { schemaModule } from './control/schemas/module.js';
 import { SubnetGroupService } from './control/subnet-groups/subnet-group-service.js';
 import { createConnectors } from './connectors/registry.js';
+import { TaskLogStore } from './engine/task-log/task-log-store.js';
+import { TaskSupervisor } from './engine/task-supervisor.js';
 import { subnetGroupHandlers } from './control/subnet-groups/handlers.js';
 import { tagHandlers } from './control/tags/handlers.js';
 import { TagService } from './control/tags/tag-service.js';
@@ -79,15 +84,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   dispatcher.register(tagHandlers(tags));
   // One line per resource family; each module gets the shared deps and what it needs beside them.
   const connectors = createConnectors();
-  dispatcher.register(replicationInstanceModule(deps, { subnetGroups }));
+  const taskLogs = new TaskLogStore(config.dataDir);
+  const taskReporter = new ControlTaskReporter(deps, taskLogs);
+  const engine = new TaskSupervisor({ reporter: taskReporter, connectors, taskLogs, clock, log });
+  dispatcher.register(replicationInstanceModule(deps, { subnetGroups, taskLogs }));
   dispatcher.register(endpointModule(deps));
   dispatcher.register(certificateModule(deps));
   dispatcher.register(connectionModule(deps, { connectors }));
   dispatcher.register(schemaModule(deps, { connectors }));
   dispatcher.register(eventModule(deps));
   dispatcher.register(accountModule(deps));
+  dispatcher.register(replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors }));
 
-  const routes: PlainRoute[] = [];
+  const routes: PlainRoute[] = [taskLogRoute(repos, taskLogs, { authenticated: credentials !== undefined })];
   const gateway = new Gateway({ dispatcher, clock, log, routes, ...(credentials ? { credentials } : {}) });
   let address;
   try {
@@ -107,6 +116,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     stop: () =>
       (stopping ??= (async () => {
         await gateway.close();
+        // Runs end with the process: reports from here on are dropped, so a task stopped by
+        // the shutdown is found interrupted (and settled) at the next start.
+        taskReporter.close();
+        await engine.close();
         // Aborts connection tests and schema refreshes in flight and waits for their
         // database connections to close; the records stay `testing`/`refreshing` and are
         // re-run on the next start.

@@ -1,13 +1,16 @@
 /**
- * The `opendms` command: `opendms serve [options]` starts the API with the embedded defaults.
+ * The `opendms` command: `opendms serve [options]` starts the API with the embedded defaults;
+ * `opendms logs <task>` prints a replication task's log from the data folder.
  */
 import { startApp, StartupError } from './app.js';
 import { ConfigError, loadConfig, options } from './config.js';
+import { printTaskLog } from './cli/task-logs-command.js';
 
 const usage = `Usage: opendms <command> [options]
 
 Commands:
   serve     Start the OpenDMS API (AWS DMS API over AWS JSON 1.1)
+  logs      Print a replication task's log: opendms logs <task-identifier-or-arn> [--data-dir <dir>] [--follow]
   help      Show this help
 
 Options of serve (each also read from its environment variable):
@@ -52,6 +55,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     switch (command) {
       case 'serve':
         return await serve(rest);
+      case 'logs':
+        process.exitCode = await printTaskLog(rest, process.stdout, process.stderr);
+        return;
       case undefined:
       case 'help':
       case '--help':

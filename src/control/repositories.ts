@@ -8,6 +8,7 @@ import type { ConnectionRecord } from './connections/record.js';
 import type { SchemaRefreshRecord } from './schemas/record.js';
 import type { CertificateRecord } from './certificates/record.js';
 import type { EventSubscriptionRecord } from './events/record.js';
+import type { TableStatsRecord, TaskRecord } from './replication-tasks/record.js';
 
 export interface Repositories {
   readonly subnetGroups: ResourceRepository<SubnetGroupRecord>;
@@ -17,6 +18,9 @@ export interface Repositories {
   readonly schemaRefreshes: ResourceRepository<SchemaRefreshRecord>;
   readonly certificates: ResourceRepository<CertificateRecord>;
   readonly eventSubscriptions: ResourceRepository<EventSubscriptionRecord>;
+  readonly tasks: ResourceRepository<TaskRecord>;
+  /** One record per task and table (tableStatsKey): what the engine last reported for it. */
+  readonly tableStatistics: ResourceRepository<TableStatsRecord>;
 }
 
 export function createRepositories(store: Store): Repositories {
@@ -28,5 +32,7 @@ export function createRepositories(store: Store): Repositories {
     schemaRefreshes: new ResourceRepository(store, 'schema-refresh'),
     certificates: new ResourceRepository(store, 'certificate'),
     eventSubscriptions: new ResourceRepository(store, 'event-subscription'),
+    tasks: new ResourceRepository(store, 'replication-task'),
+    tableStatistics: new ResourceRepository(store, 'table-statistics'),
   };
 }

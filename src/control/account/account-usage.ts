@@ -15,8 +15,7 @@ export function quotaUsage(repos: Repositories, scope: Scope): Readonly<Record<s
     Endpoints: repos.endpoints.count(scope),
     // The busiest instance: the quota limits the endpoints connected to any one instance.
     EndpointsPerInstance: Math.max(0, ...endpointsPerInstance),
-    // There is no replication task repository yet, so no task counts against the quota.
-    ReplicationTasks: 0,
+    ReplicationTasks: repos.tasks.count(scope),
     ReplicationSubnetGroups: repos.subnetGroups.count(scope),
     SubnetsPerReplicationSubnetGroup: Math.max(0, ...repos.subnetGroups.list(scope).map((g) => g.subnets.length)),
     EventSubscriptions: repos.eventSubscriptions.count(scope),

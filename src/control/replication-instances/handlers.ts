@@ -11,7 +11,12 @@ import type { InstanceService } from './instance-service.js';
 import type { MaintenanceService } from './maintenance-service.js';
 import type { InstanceRecord } from './record.js';
 
-export function replicationInstanceHandlers(service: InstanceService, maintenance: MaintenanceService): HandlerTable {
+/** The sizes of task log files (the engine's task log store). */
+export interface TaskLogSizes {
+  size(taskArn: string): number | undefined;
+}
+
+export function replicationInstanceHandlers(service: InstanceService, maintenance: MaintenanceService, taskLogs: TaskLogSizes): HandlerTable {
   const view = (scope: Scope, r: InstanceRecord) => ({ ReplicationInstance: toReplicationInstance(r, service.groupOf(scope, r)) });
   return {
     CreateReplicationInstance: (input, { scope }) => view(scope, service.create(scope, input)),
@@ -62,9 +67,12 @@ export function replicationInstanceHandlers(service: InstanceService, maintenanc
     }),
     DescribeReplicationInstanceTaskLogs: (input, { scope }) => {
       const r = service.get(scope, input.ReplicationInstanceArn);
-      // Task logs come from replication tasks, which do not exist yet: the list stays empty
-      // (paged like any other) until tasks write logs on this instance.
-      const page = paginate([], input, 'DescribeReplicationInstanceTaskLogs');
+      // The instance's tasks that have written a log (a task writes one once it starts).
+      const logs = service.tasksOf(scope, r).flatMap((t) => {
+        const size = taskLogs.size(t.arn);
+        return size === undefined ? [] : [{ ReplicationTaskName: t.identifier, ReplicationTaskArn: t.arn, ReplicationInstanceTaskLogSize: size }];
+      });
+      const page = paginate(logs, input, `DescribeReplicationInstanceTaskLogs:${r.arn}`);
       return { ReplicationInstanceArn: r.arn, ReplicationInstanceTaskLogs: page.items, ...(page.marker ? { Marker: page.marker } : {}) };
     },
   };

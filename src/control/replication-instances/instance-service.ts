@@ -10,7 +10,7 @@ import { invalidCombination, invalidParameter } from '../../common/errors.js';
 import { removeConnectionsOf } from '../connections/connection-cleanup.js';
 import type { ControlDeps } from '../deps.js';
 import { newArn } from '../shared/arn.js';
-import { alreadyExists, quotaExceeded, requireByArn } from '../shared/faults.js';
+import { alreadyExists, invalidState, quotaExceeded, requireByArn } from '../shared/faults.js';
 import { checkIdentifier } from '../shared/identifiers.js';
 import type { SubnetGroupRecord } from '../subnet-groups/record.js';
 import type { SubnetGroupService } from '../subnet-groups/subnet-group-service.js';
@@ -24,17 +24,22 @@ import {
 import { hasChanges, type InstanceSteps } from './instance-steps.js';
 import { defaultMaintenanceWindow, parseMaintenanceWindow } from './maintenance-window.js';
 import type { InstanceRecord, PendingInstanceChanges } from './record.js';
+import type { TaskRecord } from '../replication-tasks/record.js';
 
 const maxIdentifierLength = 63;
 
 /**
- * The hook that refuses to delete an instance replication tasks still use (DMS: "You must
+ * Refuses to delete an instance replication tasks still use, or are moving to (DMS: "You must
  * delete any migration tasks that are associated with the replication instance before you can
- * delete it"). There is no task repository yet, so nothing uses an instance; when tasks land,
- * this throws invalidState naming them.
+ * delete it"). Called inside the caller's transaction.
  */
-export function assertNoTasksUse(_deps: ControlDeps, _scope: Scope, _instance: InstanceRecord): void {
-  // Intentionally empty until replication tasks exist.
+export function assertNoTasksUse(deps: ControlDeps, scope: Scope, instance: InstanceRecord): void {
+  const users = deps.repos.tasks.list(scope).filter((t) => t.instanceArn === instance.arn || t.targetInstanceArn === instance.arn);
+  if (users.length > 0) {
+    throw invalidState(
+      `Replication instance ${instance.identifier} is used by replication task(s) ${users.map((t) => t.identifier).join(', ')}; delete the tasks (or move them to another instance) first.`,
+    );
+  }
 }
 
 /** A version a request may name: known and not deprecated. */
@@ -220,6 +225,11 @@ export class InstanceService {
 
   list(scope: Scope): InstanceRecord[] {
     return this.deps.repos.instances.list(scope);
+  }
+
+  /** The replication tasks on an instance, oldest first. */
+  tasksOf(scope: Scope, r: InstanceRecord): TaskRecord[] {
+    return this.deps.repos.tasks.list(scope).filter((t) => t.instanceArn === r.arn);
   }
 
   /** The subnet group an instance lives in, for the responses. */

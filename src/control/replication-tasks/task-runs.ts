@@ -1,0 +1,162 @@
+/**
+ * Runs of replication tasks: StartReplicationTask, StopReplicationTask and ReloadTables. The
+ * status change, the new run id and the run's spec are settled in one transaction; the engine
+ * is called only after it commits, so a run never sees an uncommitted task. What the run does
+ * next arrives through the reporter (task-reporter.ts).
+ */
+import type { Scope } from '../../api/dispatch.js';
+import type { ReloadTablesMessage, StartReplicationTaskMessage } from '../../api/generated/shapes.js';
+import type { Connectors } from '../../connectors/registry.js';
+import { invalidCombination, invalidParameter, messageOf } from '../../common/errors.js';
+import type { StartType, TaskEngine, TaskRunSpec } from '../../engine/ports.js';
+import type { ControlDeps } from '../deps.js';
+import { invalidState, requireByArn } from '../shared/faults.js';
+import { cdcPositionsOf, givesCdcPosition } from './cdc-positions.js';
+import type { TaskRecord } from './record.js';
+import { endpointSpecOf, notYet, runSpecOf } from './run-spec.js';
+import { removeTableStatistics, tableStatisticsOf } from './table-statistics.js';
+import { emptyStats, type ControlTaskReporter } from './task-reporter.js';
+import { taskLifecycle } from './task-lifecycle.js';
+import { checkTableMappings } from './task-mappings.js';
+import { unsupportedSettings } from './task-settings.js';
+import type { TaskService } from './task-service.js';
+
+const maxTablesToReload = 10;
+
+export class TaskRuns {
+  constructor(
+    private readonly deps: ControlDeps,
+    private readonly tasks: TaskService,
+    private readonly engine: TaskEngine,
+    private readonly reporter: ControlTaskReporter,
+    private readonly connectors: Connectors,
+  ) {}
+
+  start(scope: Scope, input: StartReplicationTaskMessage): TaskRecord {
+    const { store, repos, clock } = this.deps;
+    const startType: StartType = input.StartReplicationTaskType;
+    if (input.CdcStartTime !== undefined && input.CdcStartPosition !== undefined) {
+      throw invalidCombination('CdcStartTime and CdcStartPosition cannot both be given: use one of them to say where change data capture starts.');
+    }
+    const cdc = cdcPositionsOf(input);
+    const { task, spec } = store.tx(() => {
+      const t = this.tasks.get(scope, input.ReplicationTaskArn);
+      const status = taskLifecycle.move(t.status, 'starting', t.identifier, 'start');
+      this.checkStartType(t, startType);
+      if (t.migrationType !== 'full-load') {
+        throw notYet(
+          `Change data capture (migration type ${t.migrationType}) is not implemented in OpenDMS yet, so task ${t.identifier} cannot start. Use MigrationType full-load (ModifyReplicationTask) to copy the existing data now.`,
+        );
+      }
+      if (givesCdcPosition(cdc)) {
+        throw invalidParameter(`CdcStartTime, CdcStartPosition and CdcStopPosition apply to tasks that capture changes; task ${t.identifier} is a full-load task. Start it without them.`);
+      }
+      const unsupported = unsupportedSettings(t.settings);
+      if (unsupported.length > 0) {
+        throw notYet(`Task ${t.identifier} uses settings OpenDMS does not implement yet: ${unsupported.join(', ')}. Set them to false with ModifyReplicationTask to start it.`);
+      }
+      const instance = requireByArn(repos.instances, scope, t.instanceArn, 'Replication instance');
+      if (instance.status !== 'available') {
+        throw invalidState(`Replication instance ${instance.identifier} is ${instance.status}; task ${t.identifier} can start once it is available.`);
+      }
+      const source = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, t.sourceEndpointArn, 'Endpoint'), 'source');
+      const target = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, t.targetEndpointArn, 'Endpoint'), 'target');
+      checkTableMappings(t.tableMappings);
+
+      const previous = tableStatisticsOf(repos, scope, t.arn);
+      const runId = t.runId + 1;
+      const spec = runSpecOf(t, runId, startType, { source, target }, previous);
+      // A fresh start forgets the previous run's tables; a resumed one keeps the completed ones.
+      if (startType !== 'resume-processing') removeTableStatistics(repos, scope, t.arn);
+      const now = clock.now().toISOString();
+      const { stopReason: _r, lastFailureMessage: _m, stoppedAt: _s, ...rest } = t;
+      const freshStartDate = startType === 'resume-processing' ? t.stats?.freshStartDate : now;
+      const next = repos.tasks.update({
+        ...rest,
+        status,
+        runId,
+        lastStartType: startType,
+        startedAt: now,
+        stats: { ...emptyStats, ...(freshStartDate ? { freshStartDate } : {}), startDate: now },
+      });
+      return { task: next, spec };
+    });
+    this.launch(spec);
+    return task;
+  }
+
+  /** Answers with the task `stopping`; the engine's report (or the stop completing) moves it to `stopped`. */
+  stop(scope: Scope, arn: string): TaskRecord {
+    const { store, repos } = this.deps;
+    const task = store.tx(() => {
+      const t = this.tasks.get(scope, arn);
+      if (t.status !== 'running' && t.status !== 'starting') {
+        throw invalidState(`Cannot stop replication task ${t.identifier}: its status is ${t.status}. Only a starting or running task can be stopped.`);
+      }
+      return repos.tasks.update({ ...t, status: taskLifecycle.move(t.status, 'stopping', t.identifier, 'stop') });
+    });
+    void this.engine.stop(task.arn).then(
+      () => this.stopped(task.arn, task.runId),
+      (err: unknown) => {
+        this.deps.log.error('engine stop failed', { taskArn: task.arn, error: messageOf(err) });
+        this.stopped(task.arn, task.runId);
+      },
+    );
+    return task;
+  }
+
+  /**
+   * ReloadTables: DMS's rules are checked (a running full-load task, 1 to 10 tables); the
+   * engine has no reload entry point yet, so the call then answers 501 rather than pretend.
+   */
+  reload(scope: Scope, input: ReloadTablesMessage): string {
+    const t = this.tasks.get(scope, input.ReplicationTaskArn);
+    const option = input.ReloadOption ?? 'data-reload';
+    if (t.status !== 'running') {
+      throw invalidState(`Cannot reload tables of replication task ${t.identifier}: its status is ${t.status}. ReloadTables works only while the task is running.`);
+    }
+    if (t.migrationType === 'cdc') throw invalidParameter(`Replication task ${t.identifier} is a cdc task: only full-load and full-load-and-cdc tasks can reload tables.`);
+    if (input.TablesToReload.length === 0 || input.TablesToReload.length > maxTablesToReload) {
+      throw invalidParameter(`TablesToReload must name 1 to ${maxTablesToReload} tables; got ${input.TablesToReload.length}.`);
+    }
+    if (option === 'validate-only') throw notYet('ReloadTables with ReloadOption validate-only is not implemented in OpenDMS yet: data validation does not exist yet.');
+    throw notYet(
+      `ReloadTables (data-reload) is not implemented in OpenDMS yet: the engine cannot reload single tables of a running task. Stop the task and start it with StartReplicationTaskType reload-target to load every table again.`,
+    );
+  }
+
+  private checkStartType(t: TaskRecord, startType: StartType): void {
+    if (t.runId === 0 && startType !== 'start-replication') {
+      throw invalidParameter(
+        `Replication task ${t.identifier} has never run: its first start must use StartReplicationTaskType start-replication (${startType} continues or reloads an earlier run).`,
+      );
+    }
+    if (t.runId > 0 && startType === 'start-replication') {
+      throw invalidParameter(
+        `Replication task ${t.identifier} has run before, so start-replication (for a first run) is not valid: use resume-processing to load the tables earlier runs did not complete, or reload-target to load every table again.`,
+      );
+    }
+  }
+
+  private launch(spec: TaskRunSpec): void {
+    try {
+      this.engine.start(spec);
+    } catch (err) {
+      this.reporter.finished(spec.taskArn, spec.runId, { kind: 'failed', stopReason: 'Stop Reason FATAL_ERROR', message: `The run could not start: ${messageOf(err)}` });
+    }
+  }
+
+  /** The stop completed: a task still `stopping` in that run (no report came) ends `stopped` here. */
+  private stopped(arn: string, runId: number): void {
+    const { store, repos } = this.deps;
+    try {
+      store.tx(() => {
+        const t = repos.tasks.get(arn);
+        if (t && t.runId === runId && t.status === 'stopping') this.reporter.end(t, { kind: 'stopped', stopReason: 'Stop Reason NORMAL' });
+      });
+    } catch (err) {
+      // The store closes at shutdown; the task is then recovered at the next start.
+      this.deps.log.debug('stop completion not recorded', { taskArn: arn, error: messageOf(err) });
+    }
+  }
+}

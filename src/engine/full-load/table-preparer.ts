@@ -1,0 +1,58 @@
+/**
+ * Gets a target table ready for its load, per TargetTablePrepMode:
+ * - DROP_AND_CREATE: drop when present, create from the plan;
+ * - TRUNCATE_BEFORE_LOAD: truncate when present, otherwise create (as DMS does);
+ * - DO_NOTHING: create only when missing; leave data alone, except that resume-processing
+ *   truncates a table a previous run left half loaded, so no row is loaded twice.
+ * With CreatePkAfterFullLoad a table created here gets its primary key after the load.
+ */
+import type { DdlNotice, TargetSession, TargetTableDef } from '../../connectors/spi/index.js';
+import type { EngineSettings, StartType } from '../ports.js';
+
+export interface PreparedTable {
+  /** True when this run created the table (so it may add the primary key after the load). */
+  readonly created: boolean;
+  /** What was done, for the task log: `dropped and created`, `truncated`, `kept` ... */
+  readonly actions: readonly string[];
+  readonly notices: readonly DdlNotice[];
+}
+
+export async function prepareTable(opts: {
+  readonly target: TargetSession;
+  readonly def: TargetTableDef;
+  readonly mode: EngineSettings['targetTablePrepMode'];
+  readonly startType: StartType;
+  readonly pkAfterLoad: boolean;
+  readonly signal: AbortSignal;
+}): Promise<PreparedTable> {
+  const { target, def, mode, signal } = opts;
+  const ref = { schema: def.schema, name: def.name };
+  const exists = await target.tableExists(ref, signal);
+  const create = async (actions: string[]): Promise<PreparedTable> => {
+    await target.ensureSchema(def.schema, signal);
+    const notices = await target.createTable(def, { withPrimaryKey: !opts.pkAfterLoad || def.primaryKey.length === 0 }, signal);
+    actions.push(opts.pkAfterLoad && def.primaryKey.length > 0 ? 'created (primary key after the load)' : 'created');
+    return { created: true, actions, notices };
+  };
+  switch (mode) {
+    case 'DROP_AND_CREATE': {
+      const actions: string[] = [];
+      if (exists) {
+        await target.dropTable(ref, signal);
+        actions.push('dropped');
+      }
+      return create(actions);
+    }
+    case 'TRUNCATE_BEFORE_LOAD':
+      if (!exists) return create(['did not exist']);
+      await target.truncateTable(ref, signal);
+      return { created: false, actions: ['truncated'], notices: [] };
+    case 'DO_NOTHING':
+      if (!exists) return create(['did not exist']);
+      if (opts.startType === 'resume-processing') {
+        await target.truncateTable(ref, signal);
+        return { created: false, actions: ['truncated (resume-processing reloads a table the previous run did not complete)'], notices: [] };
+      }
+      return { created: false, actions: ['kept as is'], notices: [] };
+  }
+}

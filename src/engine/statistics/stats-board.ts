@@ -1,0 +1,157 @@
+/**
+ * The live statistics of one run: per-table TableStats and the task's progress, pushed to
+ * the TaskReporter on every table state change and, while rows flow, at most every
+ * `throttleMs` per table (the control plane persists what it is told; it need not hear of
+ * every batch). Every report carries every table of the run, so a report is a full picture;
+ * tables a previous run completed (resume-processing) are counted in the progress but not
+ * reported again: their statistics from that run stand.
+ */
+import type { Clock } from '../../common/clock.js';
+import type { TableRef } from '../../connectors/spi/index.js';
+import type { TableState, TableStats, TaskProgress, TaskReporter } from '../ports.js';
+import { computeProgress, type ProgressInput } from './progress.js';
+
+/** How often a loading table's row count may be reported. */
+export const defaultThrottleMs = 500;
+
+interface MutableStats {
+  schemaName: string;
+  tableName: string;
+  state: TableState;
+  fullLoadRows: number;
+  fullLoadErrorRows: number;
+  truncatedLobValues: number;
+  estimatedRows: number;
+  fullLoadStartTime?: Date;
+  fullLoadEndTime?: Date;
+  reloaded: boolean;
+  lastUpdateTime: Date;
+  detail?: string;
+}
+
+/** The statistics of one table, changed by its loader. */
+export interface TableStatsHandle {
+  readonly state: TableState;
+  readonly rows: number;
+  readonly errorRows: number;
+  setState(state: TableState, detail?: string): void;
+  /** Rows written (negative when a rolled-back batch is written again). */
+  addRows(delta: number): void;
+  addErrorRows(n: number): void;
+  setTruncatedLobs(count: number, detail: string): void;
+}
+
+export class StatsBoard {
+  private readonly tables: MutableStats[] = [];
+  private readonly lastReport = new Map<MutableStats, number>();
+  private readonly preCompleted: ProgressInput[] = [];
+  private fullLoadStartDate?: Date;
+  private fullLoadFinishDate?: Date;
+
+  constructor(
+    private readonly opts: {
+      readonly taskArn: string;
+      readonly runId: number;
+      readonly reporter: TaskReporter;
+      readonly clock: Clock;
+      readonly throttleMs?: number;
+      readonly reloaded: boolean;
+    },
+  ) {}
+
+  /** A table this run loads, in state Before load. */
+  add(table: TableRef, estimatedRows: number): TableStatsHandle {
+    const s: MutableStats = {
+      schemaName: table.schema,
+      tableName: table.name,
+      state: 'Before load',
+      fullLoadRows: 0,
+      fullLoadErrorRows: 0,
+      truncatedLobValues: 0,
+      estimatedRows: Math.max(0, Math.round(estimatedRows)),
+      reloaded: this.opts.reloaded,
+      lastUpdateTime: this.opts.clock.now(),
+    };
+    this.tables.push(s);
+    const board = this;
+    return {
+      get state() {
+        return s.state;
+      },
+      get rows() {
+        return s.fullLoadRows;
+      },
+      get errorRows() {
+        return s.fullLoadErrorRows;
+      },
+      setState(state, detail) {
+        const now = board.opts.clock.now();
+        if (state === 'Full load') s.fullLoadStartTime = now;
+        if (state === 'Table completed' || state === 'Table error' || state === 'Table cancelled') {
+          s.fullLoadEndTime = now;
+        }
+        s.state = state;
+        if (detail !== undefined) s.detail = s.detail ? `${s.detail}; ${detail}` : detail;
+        s.lastUpdateTime = now;
+        board.report(s, true);
+      },
+      addRows(delta) {
+        s.fullLoadRows = Math.max(0, s.fullLoadRows + delta);
+        s.lastUpdateTime = board.opts.clock.now();
+        board.report(s, false);
+      },
+      addErrorRows(n) {
+        s.fullLoadErrorRows += n;
+        s.lastUpdateTime = board.opts.clock.now();
+        board.report(s, false);
+      },
+      setTruncatedLobs(count, detail) {
+        s.truncatedLobValues = count;
+        s.detail = s.detail ? `${s.detail}; ${detail}` : detail;
+        s.lastUpdateTime = board.opts.clock.now();
+        board.report(s, true);
+      },
+    };
+  }
+
+  /** A table a previous run completed: in the progress, never reported. */
+  addPreCompleted(estimatedRows: number): void {
+    this.preCompleted.push({ state: 'Table completed', fullLoadRows: 0, estimatedRows: Math.max(0, estimatedRows) });
+  }
+
+  markFullLoadStarted(): void {
+    this.fullLoadStartDate = this.opts.clock.now();
+  }
+
+  markFullLoadFinished(): void {
+    this.fullLoadFinishDate = this.opts.clock.now();
+  }
+
+  snapshot(): TableStats[] {
+    return this.tables.map((s) => ({ ...s }));
+  }
+
+  progress(): TaskProgress {
+    const counts = computeProgress([...this.preCompleted, ...this.tables], { finished: this.fullLoadFinishDate !== undefined });
+    return {
+      ...counts,
+      ...(this.fullLoadStartDate ? { fullLoadStartDate: this.fullLoadStartDate } : {}),
+      ...(this.fullLoadFinishDate ? { fullLoadFinishDate: this.fullLoadFinishDate } : {}),
+    };
+  }
+
+  /** Reports every table and the progress now. */
+  flush(): void {
+    const now = this.opts.clock.now().getTime();
+    for (const s of this.tables) this.lastReport.set(s, now);
+    this.opts.reporter.tables(this.opts.taskArn, this.opts.runId, this.snapshot());
+    this.opts.reporter.progress(this.opts.taskArn, this.opts.runId, this.progress());
+  }
+
+  private report(s: MutableStats, always: boolean): void {
+    const now = this.opts.clock.now().getTime();
+    const last = this.lastReport.get(s);
+    if (!always && last !== undefined && now - last < (this.opts.throttleMs ?? defaultThrottleMs)) return;
+    this.flush();
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * One attempt of one task (a run): fresh source and target sessions, the catalog and the
+ * plan, then every selected table loaded with at most MaxFullLoadSubTasks tables or table
+ * segments at once, and an outcome. Disposable: a new start makes a new TaskRun. Every
+ * connection and the SQLite database of expressions are closed in `finally`, whatever happens.
+ */
+import Database from 'better-sqlite3';
+import type { Clock } from '../common/clock.js';
+import { messageOf } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { Connector, SourceSession, TableInfo, TableRef, TargetSession } from '../connectors/spi/index.js';
+import type { ConnectorLookup } from './connector-lookup.js';
+import { loadTable, type TableJob } from './full-load/table-loader.js';
+import { noTablesMessage } from './full-load/no-tables-message.js';
+import { SlotPool } from './full-load/slot-pool.js';
+import { MappingError } from './mapping/index.js';
+import { mappingPlanner, type Planner } from './planner.js';
+import type { EndpointSpec, LogSeverity, RunOutcome, TaskReporter, TaskRunSpec } from './ports.js';
+import { tableName, type LogComponent, type RunContext, type RunLog } from './run-context.js';
+import { TaskFailure, explain, isConnectionFailure } from './run-errors.js';
+import { safeReporter } from './safe-reporter.js';
+import { StatsBoard } from './statistics/stats-board.js';
+import type { TaskLogStore } from './task-log/task-log-store.js';
+
+export interface TaskRunDeps {
+  readonly reporter: TaskReporter;
+  readonly connectors: ConnectorLookup;
+  readonly taskLogs: TaskLogStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Tests replace the mapping planner; the default is engine/mapping. */
+  readonly planner?: Planner;
+  /** How often a loading table's statistics may be reported (default 500 ms). */
+  readonly statsThrottleMs?: number;
+}
+
+export const stopReasons = {
+  normal: 'Stop Reason NORMAL',
+  fullLoadOnlyFinished: 'Stop Reason FULL_LOAD_ONLY_FINISHED',
+  fatal: 'Stop Reason FATAL_ERROR',
+} as const;
+
+export class TaskRun {
+  private readonly abort = new AbortController();
+  private failure?: TaskFailure;
+  private readonly log: RunLog;
+  private readonly reporter: TaskReporter;
+
+  constructor(
+    private readonly spec: TaskRunSpec,
+    private readonly deps: TaskRunDeps,
+  ) {
+    this.log = runLogOf(spec, deps);
+    this.reporter = safeReporter(deps.reporter, deps.log);
+  }
+
+  /** Runs the attempt to its end; never rejects. `stop` aborts it (Stop Reason NORMAL). */
+  async execute(stop: AbortSignal): Promise<RunOutcome> {
+    const { spec } = this;
+    const onStop = (): void => this.abort.abort(stop.reason);
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+    let source: SourceSession | undefined;
+    let target: TargetSession | undefined;
+    let sqlite: Database.Database | undefined;
+    this.log.log(
+      'TASK_MANAGER',
+      'LOGGER_SEVERITY_INFO',
+      `Task '${spec.taskIdentifier}' starting (run ${spec.runId}, ${spec.startType}, migration type ${spec.migrationType}, ${spec.source.engineName} -> ${spec.target.engineName})`,
+    );
+    try {
+      if (spec.migrationType !== 'full-load') {
+        throw new TaskFailure(
+          `Migration type ${spec.migrationType} needs ongoing replication (CDC), which OpenDMS does not implement yet; use migration type full-load`,
+        );
+      }
+      const sourceConnector = this.connectorOf(spec.source, 'source');
+      const targetConnector = this.connectorOf(spec.target, 'target');
+      ({ source, target } = await this.openSessions(sourceConnector, targetConnector));
+      const signal = this.abort.signal;
+
+      const catalog = await source.listTables(signal).catch((err: unknown) => {
+        throw signal.aborted ? err : new TaskFailure(`Cannot read the catalog of the source: ${explain(err)}`, { cause: err });
+      });
+      this.log.log('SOURCE_UNLOAD', 'LOGGER_SEVERITY_DEBUG', `The source has ${catalog.length} tables and views`);
+      const { mappings, plan } = this.plan(catalog);
+      for (const note of plan.notes) this.log.log('TRANSFORMATION', 'LOGGER_SEVERITY_WARNING', note);
+      if (plan.tables.length === 0 && spec.settings.errorBehavior.failOnNoTablesCaptured) {
+        throw new TaskFailure(noTablesMessage(mappings, catalog));
+      }
+
+      const byRef = new Map(catalog.map((t) => [keyOf(t), t]));
+      const board = new StatsBoard({
+        taskArn: spec.taskArn,
+        runId: spec.runId,
+        reporter: this.reporter,
+        clock: this.deps.clock,
+        reloaded: spec.startType === 'reload-target',
+        ...(this.deps.statsThrottleMs !== undefined ? { throttleMs: this.deps.statsThrottleMs } : {}),
+      });
+      const done = new Set(spec.startType === 'resume-processing' ? spec.completedTables.map(keyOf) : []);
+      const jobs: TableJob[] = [];
+      for (const tp of plan.tables) {
+        const info = byRef.get(keyOf(tp.source));
+        if (!info) throw new TaskFailure(`The plan names table ${tableName(tp.source)}, which the source catalog does not have`);
+        if (done.has(keyOf(tp.source))) {
+          board.addPreCompleted(info.estimatedRows);
+          this.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_INFO', `Table ${tableName(tp.source)} was completed by a previous run: not loaded again (resume-processing)`);
+          continue;
+        }
+        jobs.push({ plan: tp, info, stats: board.add(tp.source, info.estimatedRows) });
+      }
+      if (plan.tables.length === 0) {
+        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `${noTablesMessage(mappings, catalog)}; the task finishes with nothing to load (FailOnNoTablesCaptured is false)`);
+      }
+
+      this.reporter.running(spec.taskArn, spec.runId);
+      board.markFullLoadStarted();
+      board.flush();
+      this.log.log(
+        'TASK_MANAGER',
+        'LOGGER_SEVERITY_INFO',
+        `Full load of ${jobs.length} tables started (${plan.tables.length - jobs.length} already completed), MaxFullLoadSubTasks ${spec.settings.maxFullLoadSubTasks}, CommitRate ${spec.settings.commitRate}`,
+      );
+
+      const ctx: RunContext = {
+        settings: spec.settings,
+        startType: spec.startType,
+        source,
+        target,
+        sourceLock: new SlotPool(1),
+        targetLock: new SlotPool(1),
+        slots: new SlotPool(Math.max(1, spec.settings.maxFullLoadSubTasks)),
+        log: this.log,
+        sqlite: () => (sqlite ??= new Database(':memory:')),
+        signal,
+        fail: (f) => this.fail(f),
+      };
+      await this.loadAll(ctx, jobs);
+      if (this.failure) throw this.failure;
+      signal.throwIfAborted();
+
+      board.markFullLoadFinished();
+      board.flush();
+      const stats = board.snapshot();
+      const errored = stats.filter((s) => s.state === 'Table error');
+      const truncated = stats.reduce((n, s) => n + s.truncatedLobValues, 0);
+      const rows = stats.reduce((n, s) => n + s.fullLoadRows, 0);
+      if (errored.length > 0) {
+        this.log.log(
+          'TASK_MANAGER',
+          'LOGGER_SEVERITY_WARNING',
+          `Full load finished with ${errored.length} of ${stats.length} tables in error (suspended): ${errored.map((s) => `"${s.schemaName}"."${s.tableName}"`).join(', ')}. See the table statistics and the errors above; reload them after fixing the cause`,
+        );
+      }
+      if (truncated > 0) this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `${truncated} LOB values were truncated by limited LOB mode (see the warnings above)`);
+      this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Full load finished: ${stats.length - errored.length} tables completed, ${rows} rows loaded`);
+      return { kind: 'stopped', stopReason: stopReasons.fullLoadOnlyFinished };
+    } catch (err) {
+      return this.outcomeOf(err, stop);
+    } finally {
+      stop.removeEventListener('abort', onStop);
+      await Promise.all([closeQuietly(source), closeQuietly(target)]);
+      sqlite?.close();
+    }
+  }
+
+  private connectorOf(endpoint: EndpointSpec, role: 'source' | 'target'): Connector {
+    const c = this.deps.connectors.forEngine(endpoint.engineName);
+    if (!c) {
+      throw new TaskFailure(
+        `OpenDMS has no connector for the ${role} engine '${endpoint.engineName}' yet, so it cannot ${role === 'source' ? 'read from' : 'write to'} this endpoint. Use a PostgreSQL, MySQL or MariaDB endpoint`,
+      );
+    }
+    return c;
+  }
+
+  /** Both sessions or neither: one that opened is closed when the other fails. */
+  private async openSessions(sc: Connector, tc: Connector): Promise<{ source: SourceSession; target: TargetSession }> {
+    const signal = this.abort.signal;
+    const [s, t] = await Promise.allSettled([sc.openSource(this.spec.source.params, signal), tc.openTarget(this.spec.target.params, signal)]);
+    if (s.status === 'fulfilled' && t.status === 'fulfilled') {
+      this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', 'Connected to the source and the target');
+      return { source: s.value, target: t.value };
+    }
+    await Promise.all([closeQuietly(s.status === 'fulfilled' ? s.value : undefined), closeQuietly(t.status === 'fulfilled' ? t.value : undefined)]);
+    if (signal.aborted) throw signal.reason;
+    const [role, err] = s.status === 'rejected' ? (['source', s.reason] as const) : (['target', (t as PromiseRejectedResult).reason] as const);
+    throw new TaskFailure(`Cannot open the ${role} endpoint: ${explain(err)}`, { cause: err });
+  }
+
+  private plan(catalog: readonly TableInfo[]): ReturnType<Planner> {
+    try {
+      return (this.deps.planner ?? mappingPlanner)(this.spec, catalog);
+    } catch (err) {
+      const what = err instanceof MappingError ? 'The table mappings cannot be applied' : 'Planning the full load failed';
+      throw new TaskFailure(`${what}: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  /** Tables start in plan order as slots free up; a stop or a failure starts no more. */
+  private async loadAll(ctx: RunContext, jobs: readonly TableJob[]): Promise<void> {
+    const running: Promise<void>[] = [];
+    for (const job of jobs) {
+      let release: () => void;
+      try {
+        release = await ctx.slots.acquire(ctx.signal);
+      } catch {
+        break;
+      }
+      running.push(loadTable(ctx, job).finally(release));
+    }
+    await Promise.all(running);
+  }
+
+  private fail(failure: TaskFailure): void {
+    if (this.failure) return;
+    this.failure = failure;
+    this.abort.abort(failure);
+  }
+
+  private outcomeOf(err: unknown, stop: AbortSignal): RunOutcome {
+    const failure = this.failure ?? (err instanceof TaskFailure ? err : undefined);
+    let message: string;
+    if (failure) message = failure.message;
+    else if (stop.aborted) {
+      this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Task '${this.spec.taskIdentifier}' stopped (${messageOf(stop.reason)})`);
+      return { kind: 'stopped', stopReason: stopReasons.normal };
+    } else if (isConnectionFailure(err)) message = `Connection lost: ${explain(err)}`;
+    else {
+      message = `Unexpected error: ${explain(err)}`;
+      this.deps.log.error('task run failed unexpectedly', { taskArn: this.spec.taskArn, error: messageOf(err), stack: err instanceof Error ? err.stack : undefined });
+    }
+    this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_ERROR', `Task '${this.spec.taskIdentifier}' failed: ${message}`);
+    return { kind: 'failed', stopReason: stopReasons.fatal, message };
+  }
+}
+
+function runLogOf(spec: TaskRunSpec, deps: TaskRunDeps): RunLog {
+  const writer = deps.taskLogs.writer(spec.taskArn, spec.settings.logging, () => deps.clock.now());
+  let broken = false;
+  return {
+    log(component: LogComponent, severity: LogSeverity, message: string) {
+      try {
+        writer.log(component, severity, message);
+      } catch (err) {
+        // A full disk must not stop the migration; say it once in the server log.
+        if (!broken) deps.log.warn('cannot write the task log', { taskArn: spec.taskArn, error: messageOf(err) });
+        broken = true;
+      }
+    },
+  };
+}
+
+async function closeQuietly(s: { close(): Promise<void> } | undefined): Promise<void> {
+  await s?.close().catch(() => undefined);
+}
+
+const keyOf = (t: TableRef): string => `${t.schema}\u0000${t.name}`;

@@ -1,0 +1,190 @@
+/**
+ * Runs of replication tasks through the real SDK client and the real full-load engine:
+ * PostgreSQL -> PostgreSQL and MariaDB -> PostgreSQL full loads end `stopped` with
+ * FULL_LOAD_ONLY_FINISHED, with ReplicationTaskStats and DescribeTableStatistics filled; the
+ * start types after a first run; StopReplicationTask of a running load.
+ *
+ * While TaskSupervisor is still the stub that fails every run ("not implemented yet"), these
+ * tests skip themselves, saying so.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import {
+  DescribeEventsCommand,
+  DescribeReplicationInstanceTaskLogsCommand,
+  DescribeTableStatisticsCommand,
+  StartReplicationTaskCommand,
+  StopReplicationTaskCommand,
+  waitUntilReplicationTaskReady,
+  waitUntilReplicationTaskRunning,
+  waitUntilReplicationTaskStopped,
+  type DatabaseMigrationServiceClient,
+  type ReplicationTask,
+} from '@aws-sdk/client-database-migration-service';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  createEndpoint, createInstance, createTask, describeTask, mariaAdmin, pgAdmin, pgQuery, suffix, taskArnFilter, untilStatus, waiter,
+} from './replication-tasks.fixtures.js';
+
+const sfx = suffix();
+const srcDb = `opendms_runs_src_${sfx}`;
+const tgtDb = `opendms_runs_tgt_${sfx}`;
+const mariaDb = `opendms_runs_${sfx}`;
+const stubMessage = /not implemented yet/;
+const engineMissing = 'the full-load engine is not merged yet';
+
+let server: TestServer;
+let dms: DatabaseMigrationServiceClient;
+let base: { instanceArn: string; sourceArn: string; targetArn: string };
+let mariaSourceArn: string;
+
+const tableRule = (schema: string, table: string) =>
+  JSON.stringify({ rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': '1', 'object-locator': { 'schema-name': schema, 'table-name': table }, 'rule-action': 'include' }] });
+
+async function start(arn: string, type: 'start-replication' | 'resume-processing' | 'reload-target'): Promise<ReplicationTask> {
+  return (await dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: type }))).ReplicationTask!;
+}
+
+/** The run's end; undefined (and the test skipped) while the engine is the stub. */
+async function ended(t: TestContext, arn: string): Promise<ReplicationTask | undefined> {
+  const done = await untilStatus(dms, arn, ['stopped', 'failed'], 120_000);
+  if (done.Status === 'failed' && stubMessage.test(done.LastFailureMessage ?? '')) {
+    t.skip(`${engineMissing}: ${done.LastFailureMessage}`);
+    return undefined;
+  }
+  return done;
+}
+
+before(async () => {
+  await pgAdmin(`CREATE DATABASE ${srcDb}`);
+  await pgAdmin(`CREATE DATABASE ${tgtDb}`);
+  await pgAdmin(
+    `CREATE TABLE public.items (id int PRIMARY KEY, name text NOT NULL);
+     INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 5) g;
+     CREATE TABLE public.big (id int PRIMARY KEY, payload text NOT NULL);
+     INSERT INTO public.big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 1500000) g;`,
+    srcDb,
+  );
+  await mariaAdmin(`CREATE DATABASE ${mariaDb}`);
+  await mariaAdmin(`CREATE TABLE ${mariaDb}.colors (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)`);
+  await mariaAdmin(`INSERT INTO ${mariaDb}.colors VALUES (1, 'red'), (2, 'green'), (3, 'blue')`);
+  server = await startTestServer();
+  dms = server.client();
+  const instance = await createInstance(dms);
+  const source = await createEndpoint(dms, { EndpointType: 'source', DatabaseName: srcDb });
+  const target = await createEndpoint(dms, { EndpointType: 'target', DatabaseName: tgtDb });
+  mariaSourceArn = (await createEndpoint(dms, { EndpointType: 'source', EngineName: 'mariadb', Port: 3306, Username: 'root', DatabaseName: mariaDb })).arn;
+  base = { instanceArn: instance.arn, sourceArn: source.arn, targetArn: target.arn };
+});
+
+after(async () => {
+  await server?.stop();
+  await pgAdmin(`DROP DATABASE IF EXISTS ${srcDb} WITH (FORCE)`);
+  await pgAdmin(`DROP DATABASE IF EXISTS ${tgtDb} WITH (FORCE)`);
+  await mariaAdmin(`DROP DATABASE IF EXISTS ${mariaDb}`);
+});
+
+describe('full-load runs', () => {
+  it('PostgreSQL -> PostgreSQL: stopped with FULL_LOAD_ONLY_FINISHED, statistics, then resume and reload', async (t) => {
+    const task = await createTask(dms, base, { TableMappings: tableRule('public', 'items'), ReplicationTaskSettings: JSON.stringify({ Logging: { EnableLogging: true } }) });
+    const arn = task.ReplicationTaskArn!;
+    await waitUntilReplicationTaskReady(waiter(dms), taskArnFilter(arn));
+    const starting = await start(arn, 'start-replication');
+    assert.equal(starting.Status, 'starting');
+    assert.ok(starting.ReplicationTaskStartDate instanceof Date);
+
+    const done = await ended(t, arn);
+    if (!done) return;
+    assert.equal(done.Status, 'stopped', done.LastFailureMessage);
+    await waitUntilReplicationTaskStopped(waiter(dms), taskArnFilter(arn));
+    assert.equal(done.StopReason, 'Stop Reason FULL_LOAD_ONLY_FINISHED');
+    const stats = done.ReplicationTaskStats!;
+    assert.equal(stats.FullLoadProgressPercent, 100);
+    assert.equal(stats.TablesLoaded, 1);
+    assert.equal(stats.TablesErrored, 0);
+    assert.ok(stats.FreshStartDate instanceof Date && stats.StartDate instanceof Date && stats.StopDate instanceof Date);
+    assert.ok(stats.ElapsedTimeMillis! >= 0);
+
+    const table = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: arn }));
+    assert.equal(table.ReplicationTaskArn, arn);
+    assert.equal(table.TableStatistics!.length, 1);
+    const items = table.TableStatistics![0]!;
+    assert.equal(items.SchemaName, 'public');
+    assert.equal(items.TableName, 'items');
+    assert.equal(items.TableState, 'Table completed');
+    assert.equal(items.FullLoadRows, 5);
+    assert.equal(items.FullLoadErrorRows, 0);
+    assert.equal(items.Inserts, 0);
+    assert.equal(items.ValidationState, 'Not enabled');
+    assert.ok(items.LastUpdateTime instanceof Date);
+    const filtered = await dms.send(
+      new DescribeTableStatisticsCommand({ ReplicationTaskArn: arn, Filters: [{ Name: 'table-state', Values: ['Table completed'] }, { Name: 'schema-name', Values: ['public'] }] }),
+    );
+    assert.equal(filtered.TableStatistics!.length, 1);
+    const none = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: arn, Filters: [{ Name: 'table-name', Values: ['nope'] }] }));
+    assert.deepEqual(none.TableStatistics, []);
+    const rows = await pgQuery<{ n: string }>(tgtDb, 'SELECT count(*) AS n FROM public.items');
+    assert.equal(rows[0]!.n, '5');
+
+    const again = await dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: arn, StartReplicationTaskType: 'start-replication' })).catch((e: Error) => e);
+    assert.ok(again instanceof Error);
+    assert.equal(again.name, 'InvalidParameterValueException');
+    assert.match(again.message, /has run before/);
+
+    await start(arn, 'resume-processing');
+    const resumed = await untilStatus(dms, arn, ['stopped', 'failed'], 120_000);
+    assert.equal(resumed.Status, 'stopped', resumed.LastFailureMessage);
+    assert.equal(resumed.ReplicationTaskStats!.FreshStartDate!.getTime(), stats.FreshStartDate!.getTime(), 'a resume is not a fresh start');
+
+    await start(arn, 'reload-target');
+    const reloaded = await untilStatus(dms, arn, ['stopped', 'failed'], 120_000);
+    assert.equal(reloaded.Status, 'stopped', reloaded.LastFailureMessage);
+    assert.ok(reloaded.ReplicationTaskStats!.FreshStartDate!.getTime() > stats.FreshStartDate!.getTime());
+    const after = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: arn }));
+    assert.equal(after.TableStatistics![0]!.FullLoadRows, 5);
+
+    const logs = await dms.send(new DescribeReplicationInstanceTaskLogsCommand({ ReplicationInstanceArn: base.instanceArn }));
+    const log = logs.ReplicationInstanceTaskLogs!.find((l) => l.ReplicationTaskArn === arn);
+    assert.ok(log && log.ReplicationInstanceTaskLogSize! > 0, 'the run wrote a task log');
+    const res = await fetch(`${server.url}/tasks/${task.ReplicationTaskIdentifier}/log`);
+    assert.equal(res.status, 200);
+    assert.ok((await res.text()).length > 0);
+
+    const events = await dms.send(new DescribeEventsCommand({ Duration: 60 }));
+    const messages = events.Events!.filter((e) => e.SourceIdentifier === task.ReplicationTaskIdentifier).map((e) => e.Message);
+    assert.ok(messages.includes('The replication task has started.'));
+    assert.ok(messages.includes('The replication task has stopped.'));
+  });
+
+  it('MariaDB -> PostgreSQL full load', async (t) => {
+    const task = await createTask(dms, { ...base, sourceArn: mariaSourceArn }, { TableMappings: tableRule(mariaDb, 'colors') });
+    const arn = task.ReplicationTaskArn!;
+    await waitUntilReplicationTaskReady(waiter(dms), taskArnFilter(arn));
+    await start(arn, 'start-replication');
+    const done = await ended(t, arn);
+    if (!done) return;
+    assert.equal(done.Status, 'stopped', done.LastFailureMessage);
+    assert.equal(done.StopReason, 'Stop Reason FULL_LOAD_ONLY_FINISHED');
+    const table = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: arn }));
+    assert.deepEqual(table.TableStatistics!.map((s) => [s.SchemaName, s.TableName, s.FullLoadRows, s.TableState]), [[mariaDb, 'colors', 3, 'Table completed']]);
+  });
+
+  it('StopReplicationTask stops a running load: stopping, then stopped with Stop Reason NORMAL', async (t) => {
+    const task = await createTask(dms, base, { TableMappings: tableRule('public', 'big'), ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { CommitRate: 1000 } }) });
+    const arn = task.ReplicationTaskArn!;
+    await waitUntilReplicationTaskReady(waiter(dms), taskArnFilter(arn));
+    await start(arn, 'start-replication');
+    const first = await untilStatus(dms, arn, ['running', 'stopped', 'failed'], 120_000);
+    if (first.Status === 'failed' && stubMessage.test(first.LastFailureMessage ?? '')) {
+      t.skip(`${engineMissing}: ${first.LastFailureMessage}`);
+      return;
+    }
+    await waitUntilReplicationTaskRunning(waiter(dms), taskArnFilter(arn));
+    const stopping = await dms.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn }));
+    assert.equal(stopping.ReplicationTask!.Status, 'stopping');
+    await waitUntilReplicationTaskStopped(waiter(dms, 120), taskArnFilter(arn));
+    const stopped = await describeTask(dms, arn);
+    assert.equal(stopped.StopReason, 'Stop Reason NORMAL');
+    assert.ok(stopped.ReplicationTaskStats!.StopDate instanceof Date);
+  });
+});

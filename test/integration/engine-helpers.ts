@@ -1,0 +1,169 @@
+/**
+ * Harness of the engine's integration tests: databases created per test with unique names
+ * (dropped after), the real connector registry, a TaskSupervisor with a recording reporter,
+ * and queries on both sides to compare target with source.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { createLogger } from '../../src/common/logger.js';
+import { createConnectors } from '../../src/connectors/registry.js';
+import type { ConnectionParams } from '../../src/connectors/spi/index.js';
+import type { EngineSettings, RunOutcome, TaskRunSpec } from '../../src/engine/ports.js';
+import { TaskLogStore } from '../../src/engine/task-log/task-log-store.js';
+import { TaskSupervisor } from '../../src/engine/task-supervisor.js';
+import { RecordingReporter, baseSettings } from '../unit/engine-fakes.js';
+
+export type Engine = 'postgres' | 'mariadb';
+
+const unique = (): string => `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+
+/** A database of its own on one of the local servers; `schema` is where test tables go. */
+export class TestDb {
+  private constructor(
+    readonly engine: Engine,
+    /** PostgreSQL: the database; MariaDB: the database, which is also the schema. */
+    readonly database: string,
+    readonly schema: string,
+  ) {}
+
+  static async create(engine: Engine, label: string): Promise<TestDb> {
+    const name = `opendms_it_eng_${label}_${unique()}`;
+    if (engine === 'postgres') {
+      await pgAdmin(`CREATE DATABASE ${name}`);
+      const db = new TestDb(engine, name, `app_${label}`);
+      await db.exec(`CREATE SCHEMA ${db.schema}`);
+      return db;
+    }
+    await myAdmin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
+    return new TestDb(engine, name, name);
+  }
+
+  get params(): ConnectionParams {
+    return this.engine === 'postgres'
+      ? { engineName: 'postgres', host: '127.0.0.1', port: 5432, database: this.database, username: 'postgres', ssl: { mode: 'none' } }
+      : { engineName: 'mariadb', host: '127.0.0.1', port: 3306, database: this.database, username: 'root', password: '', ssl: { mode: 'none' } };
+  }
+
+  /** Runs statements (separated by `;` on line ends for MariaDB). */
+  async exec(sql: string): Promise<void> {
+    if (this.engine === 'postgres') {
+      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: this.database });
+      await c.connect();
+      try {
+        await c.query(sql);
+      } finally {
+        await c.end();
+      }
+      return;
+    }
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: this.database, multipleStatements: true, charset: 'utf8mb4' });
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** Rows as arrays of strings (NULL as null), in the order of the query. */
+  async rows(sql: string): Promise<(string | null)[][]> {
+    if (this.engine === 'postgres') {
+      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: this.database });
+      await c.connect();
+      try {
+        await c.query("SET TIME ZONE 'UTC'");
+        const r = await c.query({ text: sql, rowMode: 'array', types: { getTypeParser: () => (v: string) => v } });
+        return r.rows as (string | null)[][];
+      } finally {
+        await c.end();
+      }
+    }
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: this.database, charset: 'utf8mb4', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
+    try {
+      const [rows] = await c.query({ sql, rowsAsArray: true });
+      return (rows as unknown[][]).map((r) => r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : String(v))));
+    } finally {
+      await c.end();
+    }
+  }
+
+  /** A table name qualified for this engine's SQL. */
+  q(table: string): string {
+    return this.engine === 'postgres' ? `"${this.schema}"."${table}"` : `\`${this.schema}\`.\`${table}\``;
+  }
+
+  async drop(extraSchemas: readonly string[] = []): Promise<void> {
+    if (this.engine === 'postgres') {
+      await pgAdmin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+      return;
+    }
+    for (const s of [this.database, ...extraSchemas]) await myAdmin(`DROP DATABASE IF EXISTS \`${s}\``);
+  }
+}
+
+async function pgAdmin(sql: string): Promise<void> {
+  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function myAdmin(sql: string): Promise<void> {
+  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The engine with the real connectors, a task log folder and a recording reporter. */
+export class EngineHarness {
+  readonly dir = mkdtempSync(join(tmpdir(), 'opendms-engine-it-'));
+  readonly taskLogs = new TaskLogStore(this.dir);
+  readonly connectors = createConnectors();
+  private n = 0;
+
+  /** Starts a run and returns its reporter; `await h.finished` for the outcome. */
+  start(opts: {
+    source: TestDb;
+    target: TestDb;
+    rules: unknown[];
+    settings?: Partial<EngineSettings>;
+    startType?: TaskRunSpec['startType'];
+    completedTables?: TaskRunSpec['completedTables'];
+    supervisor?: TaskSupervisor;
+  }): { reporter: RecordingReporter; supervisor: TaskSupervisor; taskArn: string; finished: Promise<RunOutcome>; log: () => string } {
+    const reporter = new RecordingReporter();
+    const supervisor = opts.supervisor ?? new TaskSupervisor({ reporter, connectors: this.connectors, taskLogs: this.taskLogs, log: createLogger('silent'), statsThrottleMs: 0 });
+    const taskArn = `arn:aws:dms:us-east-1:000000000000:task:IT${process.pid}X${++this.n}`;
+    supervisor.start({
+      taskArn,
+      taskIdentifier: `it-${this.n}`,
+      runId: 1,
+      migrationType: 'full-load',
+      startType: opts.startType ?? 'start-replication',
+      source: { engineName: opts.source.params.engineName, params: opts.source.params },
+      target: { engineName: opts.target.params.engineName, params: opts.target.params },
+      tableMappings: JSON.stringify({ rules: opts.rules }),
+      settings: { ...baseSettings(), ...opts.settings },
+      completedTables: opts.completedTables ?? [],
+    });
+    return { reporter, supervisor, taskArn, finished: reporter.finishedPromise, log: () => this.taskLogs.read(taskArn) ?? '' };
+  }
+
+  async close(): Promise<void> {
+    await this.connectors.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A selection rule including every table of a schema. */
+export function includeAll(schema: string, id = '1'): Record<string, unknown> {
+  return { 'rule-type': 'selection', 'rule-id': id, 'rule-name': id, 'object-locator': { 'schema-name': schema, 'table-name': '%' }, 'rule-action': 'include' };
+}
