@@ -22,7 +22,7 @@ export async function createPostgresDataset(database: string, scale: number): Pr
     await c.query(`
       CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL, amount numeric(12,2) NOT NULL,
         status varchar(16) NOT NULL, created_at timestamptz NOT NULL, note varchar(200), paid boolean NOT NULL);
-      INSERT INTO orders SELECT i, (i * 7919) % 300000, round((random() * 10000)::numeric, 2),
+      INSERT INTO orders SELECT i, (i::bigint * 7919) % 300000, round((random() * 10000)::numeric, 2),
         (ARRAY['new','paid','shipped','cancelled'])[1 + i % 4], now() - (i || ' seconds')::interval,
         CASE WHEN i % 5 = 0 THEN NULL ELSE 'note for order ' || i || ' ✓' END, i % 3 = 0
         FROM generate_series(1, ${n.orders}) i;

@@ -68,6 +68,7 @@ export async function runOpenDms(source: EndpointDef, target: EndpointDef, setti
         ReplicationTaskSettings: JSON.stringify({
           TargetMetadata: { TargetSchema: 'public', ...((settings.TargetMetadata as object) ?? {}) },
           FullLoadSettings: { TargetTablePrepMode: 'DROP_AND_CREATE', ...((settings.FullLoadSettings as object) ?? {}) },
+          ...(process.env.BENCH_SHOW_LOG === '1' ? { Logging: { EnableLogging: true } } : {}),
         }),
       }),
     );
@@ -90,6 +91,8 @@ export async function runOpenDms(source: EndpointDef, target: EndpointDef, setti
     if (final.Status !== 'stopped') throw new Error(`the OpenDMS task ended ${final.Status}: ${final.LastFailureMessage ?? ''}`);
     const stats = await dms.send(new DescribeTableStatisticsCommand({ ReplicationTaskArn: taskArn, MaxRecords: 500 }));
     const rowsLoaded = (stats.TableStatistics ?? []).reduce((n, s) => n + (s.FullLoadRows ?? 0), 0);
+    // BENCH_SHOW_LOG=1 prints the task log: where the time went, per table and segment.
+    if (process.env.BENCH_SHOW_LOG === '1') console.log(await fetch(`${server.url}/tasks/bench-task/log`).then((r) => r.text()));
     return { seconds, peakRssMiB: peakRssMiB(server.child.pid!), rowsLoaded };
   } finally {
     dms.destroy();

@@ -40,16 +40,17 @@ async function main(): Promise<void> {
   const lines: Line[] = [];
   try {
     console.log(`generating ${expected.toLocaleString('en')} rows (BENCH_SCALE=${scale}) ...`);
-    await createPostgresDataset(db('pgsrc'), scale);
+    // Registered before creation, so a failure half-way still drops them.
     created.pg.push(db('pgsrc'));
-    await createMariadbDataset(db('mariasrc'), scale);
+    await createPostgresDataset(db('pgsrc'), scale);
     created.maria.push(db('mariasrc'));
+    await createMariadbDataset(db('mariasrc'), scale);
     const pgBytes = await pgDataBytes(db('pgsrc'));
     const mariaBytes = await mariadbDataBytes(db('mariasrc'));
 
     for (const name of ['dump', 'dms1', 'loader', 'dms2']) {
-      await pgAdmin(`CREATE DATABASE ${db(name)}`);
       created.pg.push(db(name));
+      await pgAdmin(`CREATE DATABASE ${db(name)}`);
     }
     console.log('PostgreSQL -> PostgreSQL: pg_dump | psql ...');
     lines.push({ pair: 'PG -> PG', tool: 'pg_dump | psql', m: await pgDumpPsql(db('pgsrc'), db('dump')), bytes: pgBytes });

@@ -1,7 +1,7 @@
 /** Catalog queries of MySQL and MariaDB (what DescribeSchemas and the full load's table selection read). */
-import type { ColumnInfo, TableInfo, TableRef } from '../spi/data-types.js';
+import type { ColumnInfo, NeutralType, TableInfo, TableRef } from '../spi/data-types.js';
 import type { MysqlSession } from './mysql-session.js';
-import { neutralOf } from './mysql-types.js';
+import { neutralOf, quoteId, quoteTable } from './mysql-types.js';
 
 /** The server's system databases, never user data. */
 const systemDatabases = ['information_schema', 'performance_schema', 'mysql', 'sys'];
@@ -52,9 +52,11 @@ const tableKey = (schema: string, name: string): string => `${schema}\u0000${nam
 
 /**
  * The tables and views of one database (`database` given) or of every user database, with
- * columns in ordinal order, keys in key order and the catalog's estimates.
+ * columns in ordinal order, keys in key order and the catalog's estimates. `exactMembers`
+ * (default true) reads ENUM/SET members the catalog cannot spell from the table itself (see
+ * readExactMembers); callers that only read values (the members do not matter) turn it off.
  */
-export async function listMysqlTables(session: MysqlSession, database?: string, only?: TableRef): Promise<TableInfo[]> {
+export async function listMysqlTables(session: MysqlSession, database?: string, only?: TableRef, opts: { exactMembers?: boolean } = {}): Promise<TableInfo[]> {
   const where = only
     ? { sql: 'TABLE_SCHEMA = ? AND TABLE_NAME = ?', values: [only.schema, only.name] }
     : database
@@ -93,19 +95,24 @@ export async function listMysqlTables(session: MysqlSession, database?: string, 
     return e;
   };
   for (const c of columns) {
+    let type = neutralOf({
+      dataType: c.DATA_TYPE,
+      columnType: c.COLUMN_TYPE,
+      precision: num(c.NUMERIC_PRECISION),
+      scale: num(c.NUMERIC_SCALE),
+      datetimePrecision: num(c.DATETIME_PRECISION),
+      charLength: num(c.CHARACTER_MAXIMUM_LENGTH),
+      jsonCheck: jsonColumns.has(`${tableKey(c.TABLE_SCHEMA, c.TABLE_NAME)}\u0000${c.COLUMN_NAME}`),
+    });
+    if ((type.kind === 'enum' || type.kind === 'set') && opts.exactMembers !== false && type.values.some((v) => v.includes('?'))) {
+      const values = await readExactMembers(session, { schema: c.TABLE_SCHEMA, name: c.TABLE_NAME }, c.COLUMN_NAME, type.kind, type.values.length);
+      if (values) type = { ...type, values } as NeutralType;
+    }
     const generated = Boolean(c.GENERATION_EXPRESSION) || /\b(VIRTUAL|STORED|PERSISTENT)( GENERATED)?\b/i.test(c.EXTRA ?? '');
     entry(c.TABLE_SCHEMA, c.TABLE_NAME).columns.push({
       name: c.COLUMN_NAME,
       nativeType: c.COLUMN_TYPE,
-      type: neutralOf({
-        dataType: c.DATA_TYPE,
-        columnType: c.COLUMN_TYPE,
-        precision: num(c.NUMERIC_PRECISION),
-        scale: num(c.NUMERIC_SCALE),
-        datetimePrecision: num(c.DATETIME_PRECISION),
-        charLength: num(c.CHARACTER_MAXIMUM_LENGTH),
-        jsonCheck: jsonColumns.has(`${tableKey(c.TABLE_SCHEMA, c.TABLE_NAME)}\u0000${c.COLUMN_NAME}`),
-      }),
+      type,
       nullable: c.IS_NULLABLE === 'YES',
       generated,
     });
@@ -132,6 +139,36 @@ export async function listMysqlTables(session: MysqlSession, database?: string, 
       estimatedBytes: num(t.DATA_LENGTH) ?? 0,
     } satisfies TableInfo;
   });
+}
+
+/**
+ * Fix (type matrix): the catalog of MariaDB (information_schema, SHOW CREATE TABLE) is utf8mb3,
+ * so an ENUM/SET member with a 4-byte character (emoji, CJK Extension B) reads as '?' there,
+ * while the table holds the real member: the members parsed from COLUMN_TYPE would create a
+ * target enum that refuses the real values. The table knows them: an empty temporary copy of
+ * the column (CREATE TEMPORARY TABLE ... SELECT ... LIMIT 0) is fed the member numbers (ENUM
+ * index 1..n, SET bit 2^i) and read back in utf8mb4. Without the privilege for temporary
+ * tables the catalog's members are kept (the values that differ are then refused by the
+ * target as data errors, never changed).
+ */
+async function readExactMembers(session: MysqlSession, table: TableRef, column: string, kind: 'enum' | 'set', count: number): Promise<string[] | undefined> {
+  const probe = `${quoteId(table.schema)}.${quoteId('opendms_members_probe')}`;
+  try {
+    await session.query(`CREATE TEMPORARY TABLE ${probe} AS SELECT ${quoteId(column)} AS v FROM ${quoteTable(table)} LIMIT 0`);
+  } catch {
+    return undefined;
+  }
+  try {
+    const numbers = Array.from({ length: count }, (_, i) => (kind === 'enum' ? String(i + 1) : (1n << BigInt(i)).toString()));
+    await session.query(`INSERT INTO ${probe} (v) VALUES ${numbers.map((n) => `(${n})`).join(', ')}`);
+    const rows = await session.query<{ v: string | null }>(`SELECT CAST(v AS CHAR CHARACTER SET utf8mb4) AS v FROM ${probe} ORDER BY v + 0`);
+    const values = rows.map((r) => r.v ?? '');
+    return values.length === count ? values : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await session.query(`DROP TEMPORARY TABLE IF EXISTS ${probe}`).catch(() => undefined);
+  }
 }
 
 /**

@@ -189,7 +189,8 @@ class MysqlSource implements SourceSession {
   }
 
   private async describe(s: MysqlSession, table: TableRef): Promise<TableInfo> {
-    const [info] = await listMysqlTables(s, undefined, table);
+    // Reading needs the column types, not ENUM/SET members: no temporary-table probe here.
+    const [info] = await listMysqlTables(s, undefined, table, { exactMembers: false });
     if (!info) throw new ConnectorError({ kind: 'other', message: `${this.flavour} at ${this.target}: table ${table.schema}.${table.name} does not exist`, hint: 'Refresh the schemas of the source endpoint and check the table mappings.' });
     return info;
   }
