@@ -25,7 +25,15 @@ export interface EndpointDef {
 
 export interface OpenDmsRun extends Measured {
   readonly rowsLoaded: number;
+  /** CPU time (user + system) of the OpenDMS process: steadier than wall time on a busy machine. */
+  readonly cpuSeconds: number;
 }
+
+const cpuSeconds = (pid: number): number => {
+  // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 const peakRssMiB = (pid: number): number => {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -93,7 +101,7 @@ export async function runOpenDms(source: EndpointDef, target: EndpointDef, setti
     const rowsLoaded = (stats.TableStatistics ?? []).reduce((n, s) => n + (s.FullLoadRows ?? 0), 0);
     // BENCH_SHOW_LOG=1 prints the task log: where the time went, per table and segment.
     if (process.env.BENCH_SHOW_LOG === '1') console.log(await fetch(`${server.url}/tasks/bench-task/log`).then((r) => r.text()));
-    return { seconds, peakRssMiB: peakRssMiB(server.child.pid!), rowsLoaded };
+    return { seconds, peakRssMiB: peakRssMiB(server.child.pid!), rowsLoaded, cpuSeconds: cpuSeconds(server.child.pid!) };
   } finally {
     dms.destroy();
     server.child.kill('SIGTERM');

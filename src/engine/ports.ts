@@ -121,11 +121,39 @@ export interface TaskReporter {
   finished(taskArn: string, runId: number, outcome: RunOutcome): void;
 }
 
+/**
+ * What ReloadTables did to one table of a running full load:
+ * - `reload`: it had been loaded (or ended in error): prepared again and loaded again;
+ * - `restart`: it was loading: that load is cancelled and the table loaded again from scratch;
+ * - `queued`: it had not started loading yet: it simply loads, as planned (not a reload).
+ */
+export interface ReloadedTable {
+  readonly table: TableRef;
+  readonly action: 'reload' | 'restart' | 'queued';
+}
+
+/**
+ * The engine's answer to reloadTables: all tables accepted, or none (the request is refused
+ * as a whole, so a caller never has to find out which half of it happened).
+ */
+export type ReloadTablesResult =
+  | { readonly kind: 'accepted'; readonly tables: readonly ReloadedTable[] }
+  /** No run of the task is loading tables now (not started, still connecting, or finishing). */
+  | { readonly kind: 'not-running'; readonly message: string }
+  /** Tables the run's plan (the task's selection rules on the source catalog) does not include. */
+  | { readonly kind: 'not-in-task'; readonly tables: readonly TableRef[]; readonly message: string };
+
 export interface TaskEngine {
   /** Starts a run in the background; its life is reported through the TaskReporter. */
   start(spec: TaskRunSpec): void;
   /** Asks a run to stop; resolves when it has stopped (reported with Stop Reason NORMAL). */
   stop(taskArn: string): Promise<void>;
+  /**
+   * ReloadTables: the named tables (source names, as the table statistics show them) are
+   * loaded again within the running run, which reports its end only once they are done.
+   * Synchronous: the tables' state is 'Table is being reloaded' when it returns.
+   */
+  reloadTables(taskArn: string, tables: readonly TableRef[]): ReloadTablesResult;
   /** True while a run of the task is in progress. */
   isRunning(taskArn: string): boolean;
   /** Stops every run (server shutdown) and waits for them. */

@@ -1,8 +1,9 @@
 /**
  * One attempt of one task (a run): fresh source and target sessions, the catalog and the
  * plan, then every selected table loaded with at most MaxFullLoadSubTasks tables or table
- * segments at once, and an outcome. Disposable: a new start makes a new TaskRun. Every
- * connection and the SQLite database of expressions are closed in `finally`, whatever happens.
+ * segments at once (and again, when ReloadTables asks while the run loads), and an outcome.
+ * Disposable: a new start makes a new TaskRun. Every connection and the SQLite database of
+ * expressions are closed in `finally`, whatever happens.
  */
 import Database from 'better-sqlite3';
 import type { Clock } from '../common/clock.js';
@@ -10,12 +11,13 @@ import { messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { Connector, SourceSession, TableInfo, TableRef, TargetSession } from '../connectors/spi/index.js';
 import type { ConnectorLookup } from './connector-lookup.js';
-import { loadTable, type TableJob } from './full-load/table-loader.js';
+import { LoadScheduler } from './full-load/load-scheduler.js';
+import { loadTable } from './full-load/table-loader.js';
 import { noTablesMessage } from './full-load/no-tables-message.js';
 import { SlotPool } from './full-load/slot-pool.js';
 import { MappingError } from './mapping/index.js';
 import { mappingPlanner, type Planner } from './planner.js';
-import type { EndpointSpec, LogSeverity, RunOutcome, TaskReporter, TaskRunSpec } from './ports.js';
+import type { EndpointSpec, LogSeverity, ReloadTablesResult, RunOutcome, TaskReporter, TaskRunSpec } from './ports.js';
 import { tableName, type LogComponent, type RunContext, type RunLog } from './run-context.js';
 import { TaskFailure, explain, isConnectionFailure } from './run-errors.js';
 import { safeReporter } from './safe-reporter.js';
@@ -45,6 +47,8 @@ export class TaskRun {
   private failure?: TaskFailure;
   private readonly log: RunLog;
   private readonly reporter: TaskReporter;
+  /** Set once the run has its plan: from then on ReloadTables can name its tables. */
+  private scheduler?: LoadScheduler;
 
   constructor(
     private readonly spec: TaskRunSpec,
@@ -99,28 +103,31 @@ export class TaskRun {
         ...(this.deps.statsThrottleMs !== undefined ? { throttleMs: this.deps.statsThrottleMs } : {}),
       });
       const done = new Set(spec.startType === 'resume-processing' ? spec.completedTables.map(keyOf) : []);
-      const jobs: TableJob[] = [];
+      const scheduler = new LoadScheduler(this.log, loadTable);
+      let toLoad = 0;
       for (const tp of plan.tables) {
         const info = byRef.get(keyOf(tp.source));
         if (!info) throw new TaskFailure(`The plan names table ${tableName(tp.source)}, which the source catalog does not have`);
         if (done.has(keyOf(tp.source))) {
-          board.addPreCompleted(info.estimatedRows);
+          scheduler.addPreCompleted(tp, info, board.addPreCompleted(tp.source, info.estimatedRows));
           this.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_INFO', `Table ${tableName(tp.source)} was completed by a previous run: not loaded again (resume-processing)`);
           continue;
         }
-        jobs.push({ plan: tp, info, stats: board.add(tp.source, info.estimatedRows) });
+        scheduler.add(tp, info, board.add(tp.source, info.estimatedRows));
+        toLoad++;
       }
       if (plan.tables.length === 0) {
         this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `${noTablesMessage(mappings, catalog)}; the task finishes with nothing to load (FailOnNoTablesCaptured is false)`);
       }
 
+      this.scheduler = scheduler;
       this.reporter.running(spec.taskArn, spec.runId);
       board.markFullLoadStarted();
       board.flush();
       this.log.log(
         'TASK_MANAGER',
         'LOGGER_SEVERITY_INFO',
-        `Full load of ${jobs.length} tables started (${plan.tables.length - jobs.length} already completed), MaxFullLoadSubTasks ${spec.settings.maxFullLoadSubTasks}, CommitRate ${spec.settings.commitRate}`,
+        `Full load of ${toLoad} tables started (${plan.tables.length - toLoad} already completed), MaxFullLoadSubTasks ${spec.settings.maxFullLoadSubTasks}, CommitRate ${spec.settings.commitRate}`,
       );
 
       const ctx: RunContext = {
@@ -136,7 +143,7 @@ export class TaskRun {
         signal,
         fail: (f) => this.fail(f),
       };
-      await this.loadAll(ctx, jobs);
+      await scheduler.run(ctx);
       if (this.failure) throw this.failure;
       signal.throwIfAborted();
 
@@ -159,10 +166,17 @@ export class TaskRun {
     } catch (err) {
       return this.outcomeOf(err, stop);
     } finally {
+      this.scheduler?.close();
       stop.removeEventListener('abort', onStop);
       await Promise.all([closeQuietly(source), closeQuietly(target)]);
       sqlite?.close();
     }
+  }
+
+  /** ReloadTables on this run: accepted only while it loads tables. */
+  reloadTables(tables: readonly TableRef[]): ReloadTablesResult {
+    if (!this.scheduler) return { kind: 'not-running', message: 'the run is still starting (connecting, reading the catalog, planning)' };
+    return this.scheduler.reload(tables);
   }
 
   private connectorOf(endpoint: EndpointSpec, role: 'source' | 'target'): Connector {
@@ -196,21 +210,6 @@ export class TaskRun {
       const what = err instanceof MappingError ? 'The table mappings cannot be applied' : 'Planning the full load failed';
       throw new TaskFailure(`${what}: ${messageOf(err)}`, { cause: err });
     }
-  }
-
-  /** Tables start in plan order as slots free up; a stop or a failure starts no more. */
-  private async loadAll(ctx: RunContext, jobs: readonly TableJob[]): Promise<void> {
-    const running: Promise<void>[] = [];
-    for (const job of jobs) {
-      let release: () => void;
-      try {
-        release = await ctx.slots.acquire(ctx.signal);
-      } catch {
-        break;
-      }
-      running.push(loadTable(ctx, job).finally(release));
-    }
-    await Promise.all(running);
   }
 
   private fail(failure: TaskFailure): void {

@@ -11,7 +11,8 @@ import { OpenDmsError, messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { ConnectorLookup } from './connector-lookup.js';
 import type { Planner } from './planner.js';
-import type { RunOutcome, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
+import type { TableRef } from '../connectors/spi/index.js';
+import type { ReloadTablesResult, RunOutcome, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
 import { StopRequested } from './run-errors.js';
 import { safeReporter } from './safe-reporter.js';
 import { TaskRun, stopReasons } from './task-run.js';
@@ -34,6 +35,8 @@ interface ActiveRun {
   readonly runId: number;
   readonly stop: AbortController;
   readonly done: Promise<void>;
+  /** Absent for a run refused at start (server shutting down). */
+  readonly run: TaskRun | undefined;
 }
 
 /** start() of a task whose previous run has not ended: the control plane must stop it first. */
@@ -58,10 +61,11 @@ export class TaskSupervisor implements TaskEngine {
     if (this.runs.has(spec.taskArn)) throw new RunInProgressError(spec.taskArn);
     const stop = new AbortController();
     let outcome: Promise<RunOutcome>;
+    let run: TaskRun | undefined;
     if (this.closing) {
       outcome = Promise.resolve({ kind: 'failed', stopReason: stopReasons.fatal, message: 'OpenDMS is shutting down; start the task again when it is back' });
     } else {
-      const run = new TaskRun(spec, {
+      run = new TaskRun(spec, {
         reporter: this.opts.reporter,
         connectors: this.opts.connectors,
         taskLogs: this.opts.taskLogs,
@@ -72,7 +76,8 @@ export class TaskSupervisor implements TaskEngine {
       });
       this.log.info('task run starting', { taskArn: spec.taskArn, runId: spec.runId, startType: spec.startType });
       // Started on the next tick so that start() returns before the first report.
-      outcome = Promise.resolve().then(() => run.execute(stop.signal));
+      const started = run;
+      outcome = Promise.resolve().then(() => started.execute(stop.signal));
     }
     const done = outcome
       .catch((err: unknown): RunOutcome => {
@@ -86,7 +91,7 @@ export class TaskSupervisor implements TaskEngine {
         this.log.info('task run finished', { taskArn: spec.taskArn, runId: spec.runId, outcome: result.kind, stopReason: result.stopReason });
         this.reporter.finished(spec.taskArn, spec.runId, result);
       });
-    this.runs.set(spec.taskArn, { runId: spec.runId, stop, done });
+    this.runs.set(spec.taskArn, { runId: spec.runId, stop, done, run });
   }
 
   async stop(taskArn: string): Promise<void> {
@@ -94,6 +99,12 @@ export class TaskSupervisor implements TaskEngine {
     if (!run) return;
     run.stop.abort(new StopRequested());
     await run.done;
+  }
+
+  reloadTables(taskArn: string, tables: readonly TableRef[]): ReloadTablesResult {
+    const run = this.runs.get(taskArn)?.run;
+    if (!run) return { kind: 'not-running', message: 'no run of the task is in progress' };
+    return run.reloadTables(tables);
   }
 
   isRunning(taskArn: string): boolean {

@@ -17,7 +17,7 @@ export interface ServerProcess {
 
 export async function spawnServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const level = args.includes('--log-level') ? [] : ['--log-level', 'warn'];
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir, ...level, ...args], {
+  const child = spawn(process.execPath, [...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : []), bin, 'serve', '--port', '0', '--data-dir', dataDir, ...level, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

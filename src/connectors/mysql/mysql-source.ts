@@ -4,6 +4,7 @@
  * between connections the way PostgreSQL exports one: see openConsistentSnapshot), with
  * back-pressure and a memory bound of one batch.
  */
+import type { Readable } from 'node:stream';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { ConnectorError } from '../spi/connection-error.js';
 import type { ColumnInfo, Row, TableInfo, TableRef, Value } from '../spi/data-types.js';
@@ -40,6 +41,66 @@ export async function openMysqlSource(params: ConnectionParams, signal: AbortSig
 }
 
 type Where = { sql: string; values: unknown[] };
+
+/**
+ * The objects of a readable object-mode stream in arrays of up to `size`, each taken from
+ * the stream's buffer synchronously (one await per batch, not per object). Ends when the
+ * stream ends; rejects with the stream's error; destroys the stream when left early.
+ */
+export async function* drainInBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
+  const state: { ended: boolean; failure?: { err: unknown }; wake?: () => void } = { ended: false };
+  const onReadable = (): void => state.wake?.();
+  const onEnd = (): void => {
+    state.ended = true;
+    state.wake?.();
+  };
+  const onError = (err: unknown): void => {
+    state.failure ??= { err };
+    state.wake?.();
+  };
+  // Set by the listeners at any await: read through a function, not narrowed.
+  const failed = (): { err: unknown } | undefined => state.failure;
+  const onClose = (): void => {
+    // Closed before its end (destroyed): never taken as the end of the data.
+    if (!state.ended) state.failure ??= { err: new Error('the row stream closed before its end') };
+    state.wake?.();
+  };
+  stream.on('readable', onReadable);
+  stream.once('end', onEnd);
+  stream.once('close', onClose);
+  stream.once('error', onError);
+  try {
+    let batch: T[] = [];
+    for (;;) {
+      const f1 = failed();
+      if (f1) throw f1.err;
+      let item: T | null;
+      while (batch.length < size && (item = stream.read() as T | null) !== null) batch.push(item);
+      if (batch.length >= size) {
+        const out = batch;
+        batch = [];
+        yield out;
+        continue;
+      }
+      const f2 = failed();
+      if (f2) throw f2.err;
+      if (state.ended || stream.readableEnded) break;
+      await new Promise<void>((resolve) => {
+        state.wake = resolve;
+      });
+      state.wake = undefined;
+    }
+    if (batch.length > 0) yield batch;
+  } finally {
+    // Given up before its end (like a for-await loop left early): the stream is destroyed,
+    // so a later destroy(err) finds nothing left to fail.
+    if (!state.ended && !stream.destroyed) stream.destroy();
+    stream.off('readable', onReadable);
+    stream.off('end', onEnd);
+    stream.off('close', onClose);
+    stream.off('error', onError);
+  }
+}
 
 class MysqlSource implements SourceSession {
   /** Aborted by close(): ends every operation still running. */
@@ -78,25 +139,26 @@ class MysqlSource implements SourceSession {
         sql,
         values: where.values,
         rowsAsArray: true,
-        // The text protocol's bytes of every value: decoded below by the column's type.
-        typeCast: (field, _next) => field.buffer(),
+        // The text protocol's bytes of every value (typeCast false: as Buffers, with no
+        // per-value callback): decoded below by the column's type.
+        typeCast: false,
       });
       const stream = query.stream({ highWaterMark: Math.max(16, Math.min(req.batchRows, 1000)) });
       const onTorn = (err: unknown): void => {
         stream.destroy(err instanceof Error ? err : new Error(String(err)));
       };
       s.torn.catch(onTorn);
-      let batch: Row[] = [];
-      for await (const raw of stream as AsyncIterable<(Buffer | null)[]>) {
-        const row: Value[] = new Array(readers.length);
-        for (let i = 0; i < readers.length; i++) row[i] = readers[i]!.decode(raw[i] ?? null);
-        batch.push(row);
-        if (batch.length >= req.batchRows) {
-          yield batch;
-          batch = [];
+      // Rows are taken from the stream's buffer synchronously, a batch at a time: no promise per row.
+      for await (const rawRows of drainInBatches<(Buffer | null)[]>(stream, req.batchRows)) {
+        const batch: Row[] = new Array<Row>(rawRows.length);
+        for (let r = 0; r < rawRows.length; r++) {
+          const raw = rawRows[r]!;
+          const row: Value[] = new Array<Value>(readers.length);
+          for (let i = 0; i < readers.length; i++) row[i] = readers[i]!.decode(raw[i] ?? null);
+          batch[r] = row;
         }
+        yield batch;
       }
-      if (batch.length > 0) yield batch;
       await s.query('COMMIT');
       done = true;
     } catch (err) {

@@ -7,13 +7,13 @@
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Row, TableInfo, TableRef } from '../spi/data-types.js';
-import type { ColumnFilter, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import type { ColumnFilter, CopyTextRead, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { listPostgresTables, readPostgresColumns, relationOid, type PgColumn } from './postgres-catalog.js';
 import { dataPlaneError } from './postgres-errors.js';
 import { openDataSession, withDataSession, type PostgresSession } from './postgres-session.js';
 import { qualifiedName, quoteIdent } from './postgres-types.js';
-import { CopyTextParser, decoderOf } from './postgres-values.js';
+import { CopyTextParser, decoderOf, type ColumnDecoder } from './postgres-values.js';
 
 /**
  * Starts the snapshot the whole full load reads: a REPEATABLE READ transaction on the
@@ -67,15 +67,8 @@ export class PostgresSourceSession implements SourceSession {
     try {
       session = await openDataSession(this.params, life.signal);
       const client = session.client;
-      await importSnapshot(client, this.snapshotId);
-      const columns = await columnsOf(client, req.table);
-      const wanted = req.columns.map((name) => columnNamed(columns, name, req.table));
-      const p = new SqlParams('setting');
-      const select = wanted.map((c) => selectExpression(c, req.lobLimits?.get(c.name))).join(', ');
-      const where = whereClause(columns, req.filters, req.range, p, req.table);
-      await p.applySettings(client);
-      const sql = `COPY (SELECT ${select} FROM ${qualifiedName(req.table)}${where}) TO STDOUT`;
-      const parser = new CopyTextParser(wanted.map((c) => decoderOf(c.type.name, c.type.schema, c.type.element !== undefined)));
+      const { sql, decoders } = await this.prepareCopy(client, req);
+      const parser = new CopyTextParser(decoders);
       const stream = client.query(copyTo(sql));
       let batch: Row[] = [];
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -97,6 +90,71 @@ export class PostgresSourceSession implements SourceSession {
       signal.removeEventListener('abort', onAbort);
       await session?.close();
     }
+  }
+
+  /** Raw pass-through: the COPY text of read()'s query, whole lines per chunk (see SourceSession). */
+  readCopyText(req: ReadRequest, signal: AbortSignal): CopyTextRead {
+    let decoders: ColumnDecoder[] | undefined;
+    const lines = async function* (this: PostgresSourceSession): AsyncGenerator<Buffer> {
+      this.assertOpen();
+      signal.throwIfAborted();
+      const life = new AbortController();
+      const onAbort = (): void => life.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      let session: PostgresSession | undefined;
+      try {
+        session = await openDataSession(this.params, life.signal);
+        const copy = await this.prepareCopy(session.client, req);
+        decoders = copy.decoders;
+        const stream = session.client.query(copyTo(copy.sql));
+        let rest: Buffer | undefined;
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+          const last = data.lastIndexOf(10);
+          if (last < 0) {
+            rest = data;
+            continue;
+          }
+          rest = last === data.length - 1 ? undefined : data.subarray(last + 1);
+          yield last === data.length - 1 ? data : data.subarray(0, last + 1);
+          signal.throwIfAborted();
+        }
+        // A connection ended by abort may look like the end of the data: never end it as complete.
+        signal.throwIfAborted();
+        if (rest) throw new Error('COPY output ended in the middle of a row');
+      } catch (err) {
+        throw dataPlaneError(err, signal, describeTarget(this.params));
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        await session?.close();
+      }
+    }.call(this);
+    return {
+      [Symbol.asyncIterator]: () => lines,
+      decode: (text: Buffer): Row[] => {
+        if (!decoders) throw new Error('decode() before the COPY text read yielded anything');
+        const rows: Row[] = [];
+        const parser = new CopyTextParser(decoders);
+        parser.push(text, rows);
+        parser.end();
+        return rows;
+      },
+    };
+  }
+
+  /** Imports the snapshot and binds the parameters; the COPY of `req` and its column decoders. */
+  private async prepareCopy(client: pg.Client, req: ReadRequest): Promise<{ sql: string; decoders: ColumnDecoder[] }> {
+    await importSnapshot(client, this.snapshotId);
+    const columns = await columnsOf(client, req.table);
+    const wanted = req.columns.map((name) => columnNamed(columns, name, req.table));
+    const p = new SqlParams('setting');
+    const select = wanted.map((c) => selectExpression(c, req.lobLimits?.get(c.name))).join(', ');
+    const where = whereClause(columns, req.filters, req.range, p, req.table);
+    await p.applySettings(client);
+    return {
+      sql: `COPY (SELECT ${select} FROM ${qualifiedName(req.table)}${where}) TO STDOUT`,
+      decoders: wanted.map((c) => decoderOf(c.type.name, c.type.schema, c.type.element !== undefined)),
+    };
   }
 
   countOversized(table: TableRef, filters: readonly ColumnFilter[], limits: ReadonlyMap<string, number>, signal: AbortSignal): Promise<Map<string, number>> {

@@ -13,6 +13,9 @@ import { enumPlaceholder, fitIdentifier, qualifiedName, quoteIdent, renderType, 
 import { PostgresTableWriter } from './postgres-writer.js';
 
 export class PostgresTargetSession implements TargetSession {
+  /** Its writers take raw COPY text (PostgresTableWriter.writeCopyText). */
+  readonly writesCopyText = true;
+
   constructor(private readonly params: ConnectionParams) {}
 
   tableExists(table: TableRef, signal: AbortSignal): Promise<boolean> {

@@ -12,6 +12,12 @@
  * lost, table missing ...) rejects with a ConnectorError and leaves the writer broken: only
  * abort() is left to call. One operation at a time: the engine awaits each call.
  *
+ * commit() refused by a deferred constraint rejects with a DataLoadError too: the
+ * transaction is rolled back (nothing since the last commit is kept) and a new one begun.
+ * writeCopyText (raw pass-through from a PostgreSQL source) streams COPY text into one COPY
+ * that stays open until commit(), close() or write(), with no savepoint: a refusal loses
+ * everything since the last commit (see TableWriter.writeCopyText).
+ *
  * Memory stays bounded: rows are encoded in chunks of about 64 KiB and the next chunk is
  * written only when the connection took the previous one (socket back-pressure).
  */
@@ -32,8 +38,28 @@ const savepoint = 'opendms_write';
 
 type WriterState = 'open' | 'busy' | 'broken' | 'closed';
 
+/** A COPY ... FROM STDIN in progress: chunks sent one at a time, the first server error wins. */
+interface OpenCopy {
+  send(chunk: string | Buffer): Promise<void>;
+  end(): Promise<void>;
+}
+
+function openCopy(client: pg.Client, sql: string): OpenCopy {
+  const stream: CopyStreamQuery = client.query(copyFrom(sql));
+  // The first error settles `failed`; the no-op listener keeps later ones from crashing.
+  stream.on('error', () => undefined);
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  return {
+    send: (chunk) => Promise.race([failed, new Promise<void>((resolve, reject) => stream.write(chunk, (e) => (e ? reject(e) : resolve())))]),
+    end: () => Promise.race([failed, new Promise<void>((resolve, reject) => stream.end((e?: unknown) => (e ? reject(e) : resolve())))]),
+  };
+}
+
 export class PostgresTableWriter implements TableWriter {
   private state: WriterState = 'open';
+  /** The COPY of writeCopyText, open until commit(), close() or write(). */
+  private rawCopy: OpenCopy | undefined;
   private readonly copySql: string;
   private readonly target: string;
 
@@ -66,6 +92,7 @@ export class PostgresTableWriter implements TableWriter {
   async write(rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     await this.run(async (client) => {
+      await this.endRawCopy(client);
       await client.query(`SAVEPOINT ${savepoint}`);
       try {
         await this.copy(client, rows);
@@ -76,10 +103,37 @@ export class PostgresTableWriter implements TableWriter {
     });
   }
 
+  /**
+   * Raw pass-through (see TableWriter.writeCopyText): one COPY, without savepoint, stays
+   * open across calls until commit(), close() or write(); a refusal rolls back the whole
+   * transaction and begins a new one.
+   */
+  async writeCopyText(chunk: Buffer, rows: number): Promise<void> {
+    if (rows === 0 && chunk.length === 0) return;
+    await this.run(async (client) => {
+      this.rawCopy ??= openCopy(client, this.copySql);
+      try {
+        await this.rawCopy.send(chunk);
+      } catch (err) {
+        this.rawCopy = undefined;
+        throw await this.afterRawCopyFailure(client, err);
+      }
+    });
+  }
+
   /** Makes what was written durable and starts a new transaction. */
   commit(): Promise<void> {
     return this.run(async (client) => {
-      await client.query('COMMIT; BEGIN');
+      await this.endRawCopy(client);
+      try {
+        await client.query('COMMIT; BEGIN');
+      } catch (err) {
+        // A deferred constraint refused the transaction at COMMIT: it is rolled back; a
+        // DataLoadError (the caller writes the rows again), and a new transaction.
+        if (!(err instanceof pg.DatabaseError) || this.signal.aborted || !isDataErrorState(err.code ?? '')) throw err;
+        await client.query('ROLLBACK; BEGIN');
+        throw this.dataLoadError(err);
+      }
     });
   }
 
@@ -88,6 +142,7 @@ export class PostgresTableWriter implements TableWriter {
     if (this.state === 'closed') return;
     try {
       await this.run(async (client) => {
+        await this.endRawCopy(client);
         await client.query('COMMIT');
       });
     } finally {
@@ -100,7 +155,8 @@ export class PostgresTableWriter implements TableWriter {
     if (this.state === 'closed') return;
     this.state = 'closed';
     try {
-      if (!this.signal.aborted) await this.session.client.query('ROLLBACK').catch(() => undefined);
+      // A COPY still open would hold a ROLLBACK in the queue: closing the connection rolls back.
+      if (!this.signal.aborted && !this.rawCopy) await this.session.client.query('ROLLBACK').catch(() => undefined);
     } finally {
       await this.session.close();
     }
@@ -124,13 +180,7 @@ export class PostgresTableWriter implements TableWriter {
 
   /** Streams the rows through one COPY, one chunk in flight at a time. */
   private async copy(client: pg.Client, rows: readonly Row[]): Promise<void> {
-    const stream: CopyStreamQuery = client.query(copyFrom(this.copySql));
-    // The first error settles `failed`; the no-op listener keeps later ones from crashing.
-    stream.on('error', () => undefined);
-    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-    failed.catch(() => undefined);
-    const send = (text: string): Promise<void> =>
-      Promise.race([failed, new Promise<void>((resolve, reject) => stream.write(text, (e) => (e ? reject(e) : resolve())))]);
+    const { send, end } = openCopy(client, this.copySql);
     const n = this.columns.length;
     let chunk = '';
     for (const row of rows) {
@@ -141,7 +191,26 @@ export class PostgresTableWriter implements TableWriter {
       }
     }
     if (chunk.length > 0) await send(chunk);
-    await Promise.race([failed, new Promise<void>((resolve, reject) => stream.end((e?: unknown) => (e ? reject(e) : resolve())))]);
+    await end();
+  }
+
+  /** Ends the raw COPY in progress, if any; a refusal rolls the transaction back (afterRawCopyFailure). */
+  private async endRawCopy(client: pg.Client): Promise<void> {
+    const copy = this.rawCopy;
+    if (!copy) return;
+    this.rawCopy = undefined;
+    try {
+      await copy.end();
+    } catch (err) {
+      throw await this.afterRawCopyFailure(client, err);
+    }
+  }
+
+  /** A raw COPY failed: when the server refused data, everything since the last commit is rolled back. */
+  private async afterRawCopyFailure(client: pg.Client, err: unknown): Promise<unknown> {
+    if (!(err instanceof pg.DatabaseError) || this.signal.aborted) return err;
+    await client.query('ROLLBACK; BEGIN');
+    return this.dataLoadError(err);
   }
 
   /** Rolls the batch back to its savepoint when the server refused it; the error to throw. */
@@ -149,6 +218,11 @@ export class PostgresTableWriter implements TableWriter {
     if (!(err instanceof pg.DatabaseError) || this.signal.aborted) return err;
     // The server answered: the connection is fine, only the batch (the savepoint) is lost.
     await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    return this.dataLoadError(err);
+  }
+
+  /** The DataLoadError of a server error that refused data; any other error as a ConnectorError. */
+  private dataLoadError(err: pg.DatabaseError): unknown {
     const code = err.code ?? '';
     if (!isDataErrorState(code)) return dataPlaneError(err, this.signal, this.target);
     const pos = copyErrorPosition(err.where);

@@ -3,6 +3,6 @@ export type { Connector } from './connector.js';
 export { type ConnectionParams, type SslMode, type SslSettings, sslModes, defaultConnectTimeoutMs, describeTarget } from './connection-params.js';
 export { ConnectorError, type ClassifiedError, type ConnectionErrorKind, type ErrorClassifier } from './connection-error.js';
 export { type NeutralType, type Value, type Row, type TableRef, type ColumnInfo, type TableInfo, isLob } from './data-types.js';
-export type { FilterCondition, ColumnFilter, KeyRange, ReadRequest, SourceSession } from './source.js';
+export type { FilterCondition, ColumnFilter, KeyRange, ReadRequest, SourceSession, CopyTextRead } from './source.js';
 export type { TargetColumn, TargetTableDef, DdlNotice, TargetSession, TableWriter } from './target.js';
 export { DataLoadError } from './data-load-error.js';

@@ -42,6 +42,16 @@ export interface ReadRequest {
   readonly batchRows: number;
 }
 
+/** What SourceSession.readCopyText returns: the COPY text lines, and how to decode them. */
+export interface CopyTextRead extends AsyncIterable<Buffer> {
+  /**
+   * Decodes whole lines this read yielded into the rows read() would have yielded for them
+   * (for the engine's row-by-row replay after a target refused raw text). Valid once the
+   * read has yielded its first chunk.
+   */
+  decode(lines: Buffer): Row[];
+}
+
 export interface SourceSession {
   /** Every user table (and view) of the source's database, with columns and keys. */
   listTables(signal: AbortSignal): Promise<TableInfo[]>;
@@ -52,6 +62,19 @@ export interface SourceSession {
    * MySQL/MariaDB: a consistent-snapshot transaction per read).
    */
   read(req: ReadRequest, signal: AbortSignal): AsyncIterable<Row[]>;
+
+  /**
+   * Optional raw pass-through (PostgreSQL): the rows of `req` as PostgreSQL `COPY` text
+   * (text format: fields separated by tab, `\N` for NULL, backslash escapes, one row per
+   * line ended by `\n`; newlines inside values are escaped, so each `\n` byte ends a row),
+   * in the form that `COPY ... FROM STDIN` of a PostgreSQL target turns into the very values
+   * read() would have yielded for the same request. Each yielded Buffer holds whole lines
+   * only. `batchRows` is not used: chunks come as the source sends them. Only a connector
+   * whose text forms are the canonical ones for a PostgreSQL target offers it; the engine
+   * uses it only when the target writer has TableWriter.writeCopyText and the table needs
+   * no per-row work (no added columns, no type change).
+   */
+  readCopyText?(req: ReadRequest, signal: AbortSignal): CopyTextRead;
 
   /**
    * How many rows of the table (after filters) hold a LOB value larger than its limit, per

@@ -20,6 +20,11 @@ export interface DdlNotice {
 }
 
 export interface TargetSession {
+  /**
+   * True when the writers of this session implement TableWriter.writeCopyText (PostgreSQL):
+   * the engine may then stream a SourceSession.readCopyText straight into them.
+   */
+  readonly writesCopyText?: boolean;
   tableExists(table: TableRef, signal: AbortSignal): Promise<boolean>;
   /** Creates the schema (MySQL: database) when missing. */
   ensureSchema(schema: string, signal: AbortSignal): Promise<void>;
@@ -39,6 +44,17 @@ export interface TargetSession {
  */
 export interface TableWriter {
   write(rows: readonly Row[]): Promise<void>;
+  /**
+   * Optional raw pass-through (PostgreSQL targets): writes `chunk`, whole lines of
+   * PostgreSQL `COPY` text (the form of SourceSession.readCopyText), holding `rows` rows,
+   * into the columns the writer was opened with. The text may stay in a COPY that is still
+   * open until the next commit()/close(). Unlike write(), a refusal (a DataLoadError from
+   * writeCopyText or from the commit() that ends the COPY) loses everything written since
+   * the last commit, write()s included: the transaction is rolled back and a new one begun,
+   * and the writer stays usable; the caller holds the text since the last commit to write
+   * it again (e.g. row by row).
+   */
+  writeCopyText?(chunk: Buffer, rows: number): Promise<void>;
   commit(): Promise<void>;
   close(): Promise<void>;
   /** Rolls back what is not committed and releases the connection. */

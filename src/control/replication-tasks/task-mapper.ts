@@ -60,8 +60,9 @@ export function toReplicationTask(v: TaskView, now: Date, withoutSettings = fals
 /**
  * Full-load statistics; the change counters are 0 until change data capture exists, and
  * ValidationState is "Not enabled" because OpenDMS does not validate yet. OpenDMS's detail on
- * a table (why it failed, LOB values truncated) is not squeezed into a validation field: it is
- * written to the task log (task-reporter.ts), where DMS users look for it.
+ * a table (LOB values limited LOB mode truncated, why a table failed) is written to the task
+ * log (task-reporter.ts) and also returned in ValidationStateDetails, the one free-text member
+ * of TableStatistics: DMS truncates LOBs silently, and a user reading the statistics must see it.
  */
 export function toTableStatistics(s: TableStatsRecord): TableStatistics {
   return {
@@ -87,5 +88,6 @@ export function toTableStatistics(s: TableStatsRecord): TableStatistics {
     ValidationFailedRecords: 0,
     ValidationSuspendedRecords: 0,
     ValidationState: 'Not enabled',
+    ...opt('ValidationStateDetails', s.detail),
   };
 }

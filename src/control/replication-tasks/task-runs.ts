@@ -10,6 +10,7 @@ import type { Connectors } from '../../connectors/registry.js';
 import { invalidCombination, invalidParameter, messageOf } from '../../common/errors.js';
 import type { StartType, TaskEngine, TaskRunSpec } from '../../engine/ports.js';
 import type { ControlDeps } from '../deps.js';
+import { ResourceNotFoundFault } from '../../api/generated/errors.js';
 import { invalidState, requireByArn } from '../shared/faults.js';
 import { cdcPositionsOf, givesCdcPosition } from './cdc-positions.js';
 import type { TaskRecord } from './record.js';
@@ -106,8 +107,13 @@ export class TaskRuns {
   }
 
   /**
-   * ReloadTables: DMS's rules are checked (a running full-load task, 1 to 10 tables); the
-   * engine has no reload entry point yet, so the call then answers 501 rather than pretend.
+   * ReloadTables with ReloadOption data-reload: DMS's rules are checked (a running full-load
+   * or full-load-and-cdc task, 1 to 10 distinct tables), then the engine loads the tables again
+   * within the running run, which keeps running and ends only once they are loaded. Tables
+   * are named by their source schema and table names, as DescribeTableStatistics shows them;
+   * a table the task's selection does not include is refused with ResourceNotFoundFault (one
+   * of ReloadTables' modelled faults), naming it, and nothing is reloaded then.
+   * validate-only answers 501: data validation does not exist in OpenDMS yet.
    */
   reload(scope: Scope, input: ReloadTablesMessage): string {
     const t = this.tasks.get(scope, input.ReplicationTaskArn);
@@ -119,10 +125,32 @@ export class TaskRuns {
     if (input.TablesToReload.length === 0 || input.TablesToReload.length > maxTablesToReload) {
       throw invalidParameter(`TablesToReload must name 1 to ${maxTablesToReload} tables; got ${input.TablesToReload.length}.`);
     }
-    if (option === 'validate-only') throw notYet('ReloadTables with ReloadOption validate-only is not implemented in OpenDMS yet: data validation does not exist yet.');
-    throw notYet(
-      `ReloadTables (data-reload) is not implemented in OpenDMS yet: the engine cannot reload single tables of a running task. Stop the task and start it with StartReplicationTaskType reload-target to load every table again.`,
-    );
+    const tables = input.TablesToReload.map((x) => ({ schema: x.SchemaName, name: x.TableName }));
+    const seen = new Set<string>();
+    for (const x of tables) {
+      const key = `${x.schema}\u0000${x.name}`;
+      if (seen.has(key)) throw invalidParameter(`TablesToReload names table ${x.schema}.${x.name} more than once; name each table once.`);
+      seen.add(key);
+    }
+    if (option === 'validate-only') {
+      throw notYet(
+        `ReloadTables with ReloadOption validate-only is not implemented in OpenDMS yet: data validation does not exist yet, so there is nothing to validate again. Use ReloadOption data-reload to load the tables again.`,
+      );
+    }
+    const result = this.engine.reloadTables(t.arn, tables);
+    switch (result.kind) {
+      case 'accepted':
+        this.deps.log.info('tables reloaded', { taskArn: t.arn, tables: result.tables.map((r) => `${r.table.schema}.${r.table.name}:${r.action}`) });
+        return t.arn;
+      case 'not-in-task':
+        throw new ResourceNotFoundFault(
+          `Cannot reload tables of replication task ${t.identifier}: ${result.message}. DescribeTableStatistics lists the task's tables; nothing was reloaded.`,
+        );
+      case 'not-running':
+        // The task shows running while its run ends (the last table just loaded, or a stop):
+        // DMS's fault for a task that is not running.
+        throw invalidState(`Cannot reload tables of replication task ${t.identifier}: ${result.message}. ReloadTables works only while the task is running; start it with StartReplicationTaskType reload-target to load every table again.`);
+    }
   }
 
   private checkStartType(t: TaskRecord, startType: StartType): void {

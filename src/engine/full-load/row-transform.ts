@@ -63,10 +63,13 @@ export function buildRowTransform(opts: RowTransformOptions): RowTransform {
   };
 
   const producers: Producer[] = written.map((c) => producerOf(c, opts, typeOf, indexOf));
+  // Every target column is the source column read at the same place: the row as it comes
+  // (no copy per row; rows are never changed after they are read).
+  const asRead = readColumns.length === written.length && written.every((c, i) => c.kind === 'source' && c.sourceName === readColumns[i]);
   return {
     readColumns,
     targetColumns: written.map((c) => ({ name: c.targetName, type: c.targetType, nullable: c.nullable })),
-    apply: (row) => producers.map((p) => p(row)),
+    apply: asRead ? (row) => row : (row) => producers.map((p) => p(row)),
   };
 }
 

@@ -3,8 +3,10 @@
  * cut, split into segments, stream every segment from the source snapshot through the row
  * transform into a writer, and add the primary key afterwards when asked. Never rejects:
  * the outcome is the table's state (completed, error, cancelled), and a failure that must
- * end the task goes to `ctx.fail`.
+ * end the task goes to `ctx.fail`. A load cancelled by ReloadTables (`job.cancel`) leaves the
+ * table's state alone: the scheduler loads it again.
  */
+import { OpenDmsError } from '../../common/errors.js';
 import type { KeyRange, Row, TableInfo, TargetTableDef } from '../../connectors/spi/index.js';
 import type { TablePlan } from '../mapping/index.js';
 import type { TableStatsHandle } from '../statistics/stats-board.js';
@@ -16,6 +18,8 @@ import { describeOversized, lobHandlingOf, type LobHandling } from './lob-handli
 import { describeRow } from './row-description.js';
 import { buildRowTransform, TransformError, type RowTransform } from './row-transform.js';
 import { SegmentWriter } from './segment-writer.js';
+import { loadSegmentRaw, rawCopyFits } from './raw-copy.js';
+import { WriteGatherer, maxWriteRows } from './write-gatherer.js';
 import { prepareTable } from './table-preparer.js';
 
 /** Rows per read batch (capped by CommitRate): big enough for bulk writes, small enough for memory. */
@@ -25,17 +29,34 @@ export interface TableJob {
   readonly plan: TablePlan;
   readonly info: TableInfo;
   readonly stats: TableStatsHandle;
+  /** ReloadTables: this run loaded (part of) the table before; it is prepared and loaded again. */
+  readonly reload?: boolean;
+  /** Aborted when ReloadTables cancels this load to start it over. */
+  readonly cancel?: AbortSignal;
+  /**
+   * Shared by the loads of one table within a run: true while a table this run created waits
+   * for its primary key (CreatePkAfterFullLoad). A reload that truncates instead of creating
+   * must still add the key a cancelled first load did not get to.
+   */
+  readonly deferredPk?: { pending: boolean };
+}
+
+/** The abort reason of a table load that ReloadTables cancels to load the table again. */
+export class ReloadRequested extends OpenDmsError {
+  constructor(table: string) {
+    super('reload-requested', `ReloadTables asked to load table ${table} again`);
+  }
 }
 
 export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
   const { plan, stats } = job;
   const name = tableName(plan.source);
   const tableAbort = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, tableAbort.signal]);
+  const signal = AbortSignal.any([ctx.signal, tableAbort.signal, ...(job.cancel ? [job.cancel] : [])]);
   const started = Date.now();
-  stats.setState('Full load');
+  stats.setState(job.reload ? 'Table is being reloaded' : 'Full load');
   const into = plan.target.schema !== plan.source.schema || plan.target.name !== plan.source.name ? ` into ${tableName(plan.target)}` : '';
-  ctx.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_INFO', `Loading table ${name}${into}`);
+  ctx.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_INFO', `${job.reload ? 'Reloading' : 'Loading'} table ${name}${into}`);
   try {
     const lob = lobHandlingOf(plan, ctx.settings);
     const transform = buildRowTransform({
@@ -45,15 +66,21 @@ export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
       sqlite: ctx.sqlite,
     });
     logTransformation(ctx, plan, transform);
-    const created = await prepare(ctx, plan, lob, signal);
+    const deferredPk = job.deferredPk ?? { pending: false };
+    const created = await prepare(ctx, plan, lob, job.reload === true, signal);
+    if (created) deferredPk.pending = ctx.settings.createPkAfterFullLoad && plan.primaryKey.length > 0;
     await reportOversized(ctx, job, lob, signal);
     const segments = await planSegments(ctx, job, signal);
     const errors = { count: 0 };
     await runSegments(ctx, segments, tableAbort, signal, (range) => loadSegment(ctx, job, transform, lob, range, errors, signal));
-    if (created && ctx.settings.createPkAfterFullLoad && plan.primaryKey.length > 0) {
+    if (deferredPk.pending) {
       await ctx.targetLock.run(signal, () => ctx.target.addPrimaryKey(plan.target, plan.primaryKey, signal));
+      deferredPk.pending = false;
       ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Primary key (${plan.primaryKey.join(', ')}) added to ${tableName(plan.target)} after the load`);
     }
+    // A reload asked for while the primary key was being added: the table starts over, so it
+    // must not show 'Table completed' in between.
+    signal.throwIfAborted();
     stats.setState('Table completed');
     const refused = stats.errorRows > 0 ? `, ${stats.errorRows} rows refused by the target` : '';
     ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Load finished for table ${name}: ${stats.rows} rows${refused}`);
@@ -66,6 +93,12 @@ export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
 
 function endInError(ctx: RunContext, job: TableJob, err: unknown): void {
   const name = tableName(job.plan.source);
+  if (job.cancel?.aborted && !ctx.signal.aborted) {
+    // Whatever the error, it follows from the cancel (an aborted read or write); the table is
+    // loaded again from scratch, so its state is the scheduler's to set, not an error.
+    ctx.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_INFO', `Load of table ${name} cancelled: ReloadTables loads it again from scratch`);
+    return;
+  }
   if (err instanceof TableSuspended) {
     job.stats.setState('Table error', err.message);
     ctx.log.log('TABLES_MANAGER', 'LOGGER_SEVERITY_ERROR', `Table ${name} is suspended (Table error): ${err.message}`);
@@ -109,7 +142,7 @@ function logTransformation(ctx: RunContext, plan: TablePlan, transform: RowTrans
 }
 
 /** Returns whether this run created the table. */
-async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, signal: AbortSignal): Promise<boolean> {
+async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, reload: boolean, signal: AbortSignal): Promise<boolean> {
   const excluded = new Set(lob.mode === 'excluded' ? lob.columns : []);
   const def: TargetTableDef = {
     schema: plan.target.schema,
@@ -130,7 +163,7 @@ async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, signa
     );
   }
   const prepared = await ctx.targetLock.run(signal, () =>
-    prepareTable({ target: ctx.target, def, mode: ctx.settings.targetTablePrepMode, startType: ctx.startType, pkAfterLoad: ctx.settings.createPkAfterFullLoad, signal }),
+    prepareTable({ target: ctx.target, def, mode: ctx.settings.targetTablePrepMode, startType: ctx.startType, pkAfterLoad: ctx.settings.createPkAfterFullLoad, reload, signal }),
   );
   ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Target table ${tableName(plan.target)} ${prepared.actions.join(', ')} (TargetTablePrepMode ${ctx.settings.targetTablePrepMode})`);
   for (const n of prepared.notices) {
@@ -280,6 +313,28 @@ async function loadSegment(
     }
   };
 
+  if (rawCopyFits(ctx.source, ctx.target, plan, transform)) {
+    // PostgreSQL -> PostgreSQL with no per-row work: COPY text straight through (raw-copy.ts).
+    ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_DEBUG', `Table ${name}: segment ${describeRange(range)} passes COPY text through unparsed (no per-row work)`);
+    await loadSegmentRaw({
+      source: ctx.source,
+      request: {
+        table: plan.source,
+        columns: transform.readColumns,
+        filters: plan.filters,
+        ...(range ? { range } : {}),
+        ...(lob.mode === 'limited' ? { lobLimits: lob.limits } : {}),
+        batchRows: Math.max(1, Math.min(ctx.settings.commitRate, readBatchRows)),
+      },
+      open: () => ctx.target.openWriter(plan.target, transform.targetColumns, signal),
+      commitRate: Math.max(1, ctx.settings.commitRate),
+      replayBatchRows: Math.max(1, Math.min(ctx.settings.commitRate, readBatchRows)),
+      onRows: (d) => stats.addRows(d),
+      onBadRow: (row, err) => onBadRow(describeRow(targetNames, row, keyColumns), err),
+      signal,
+    });
+    return;
+  }
   const writer = await SegmentWriter.open({
     open: () => ctx.target.openWriter(plan.target, transform.targetColumns, signal),
     commitRate: Math.max(1, ctx.settings.commitRate),
@@ -299,6 +354,8 @@ async function loadSegment(
       },
       signal,
     );
+    // Several source batches per write (write-gatherer.ts): fewer, larger COPYs / INSERTs.
+    const gather = new WriteGatherer(Math.max(1, Math.min(ctx.settings.commitRate, maxWriteRows)));
     for await (const batch of rows) {
       signal.throwIfAborted();
       const out: Row[] = [];
@@ -310,9 +367,11 @@ async function loadSegment(
           await onBadRow(describeRow(transform.readColumns, row, plan.sourceKey), err);
         }
       }
-      await writer.write(out);
+      const due = gather.add(out);
+      if (due) await writer.write(due);
     }
     signal.throwIfAborted();
+    await writer.write(gather.take());
     await writer.finish();
     finished = true;
   } finally {

@@ -3,7 +3,9 @@
  * - DROP_AND_CREATE: drop when present, create from the plan;
  * - TRUNCATE_BEFORE_LOAD: truncate when present, otherwise create (as DMS does);
  * - DO_NOTHING: create only when missing; leave data alone, except that resume-processing
- *   truncates a table a previous run left half loaded, so no row is loaded twice.
+ *   truncates a table a previous run left half loaded, so no row is loaded twice; and so does
+ *   ReloadTables (`reload`), which loads the table again from scratch: appending would
+ *   duplicate every row the first load wrote.
  * With CreatePkAfterFullLoad a table created here gets its primary key after the load.
  */
 import type { DdlNotice, TargetSession, TargetTableDef } from '../../connectors/spi/index.js';
@@ -23,6 +25,8 @@ export async function prepareTable(opts: {
   readonly mode: EngineSettings['targetTablePrepMode'];
   readonly startType: StartType;
   readonly pkAfterLoad: boolean;
+  /** ReloadTables: the table was (partly) loaded by this run and is loaded again. */
+  readonly reload?: boolean;
   readonly signal: AbortSignal;
 }): Promise<PreparedTable> {
   const { target, def, mode, signal } = opts;
@@ -49,6 +53,10 @@ export async function prepareTable(opts: {
       return { created: false, actions: ['truncated'], notices: [] };
     case 'DO_NOTHING':
       if (!exists) return create(['did not exist']);
+      if (opts.reload) {
+        await target.truncateTable(ref, signal);
+        return { created: false, actions: ['truncated (ReloadTables loads the table again from scratch)'], notices: [] };
+      }
       if (opts.startType === 'resume-processing') {
         await target.truncateTable(ref, signal);
         return { created: false, actions: ['truncated (resume-processing reloads a table the previous run did not complete)'], notices: [] };

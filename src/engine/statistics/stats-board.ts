@@ -39,6 +39,18 @@ export interface TableStatsHandle {
   addRows(delta: number): void;
   addErrorRows(n: number): void;
   setTruncatedLobs(count: number, detail: string): void;
+  /**
+   * ReloadTables: the table starts over, in state 'Table is being reloaded' with FullLoadReloaded
+   * true; the rows, errors and details of the load it replaces are forgotten, so the counts
+   * describe the data the target holds after the reload.
+   */
+  beginReload(): void;
+}
+
+/** A table a previous run completed (resume-processing), until ReloadTables brings it back into this run. */
+export interface PreCompletedTable {
+  /** Reports the table again, from now on as a table of this run. */
+  reload(): TableStatsHandle;
 }
 
 export class StatsBoard {
@@ -86,7 +98,7 @@ export class StatsBoard {
       },
       setState(state, detail) {
         const now = board.opts.clock.now();
-        if (state === 'Full load') s.fullLoadStartTime = now;
+        if (state === 'Full load' || state === 'Table is being reloaded') s.fullLoadStartTime = now;
         if (state === 'Table completed' || state === 'Table error' || state === 'Table cancelled') {
           s.fullLoadEndTime = now;
         }
@@ -111,12 +123,32 @@ export class StatsBoard {
         s.lastUpdateTime = board.opts.clock.now();
         board.report(s, true);
       },
+      beginReload() {
+        s.state = 'Table is being reloaded';
+        s.fullLoadRows = 0;
+        s.fullLoadErrorRows = 0;
+        s.truncatedLobValues = 0;
+        s.reloaded = true;
+        delete s.detail;
+        delete s.fullLoadStartTime;
+        delete s.fullLoadEndTime;
+        s.lastUpdateTime = board.opts.clock.now();
+        board.report(s, true);
+      },
     };
   }
 
-  /** A table a previous run completed: in the progress, never reported. */
-  addPreCompleted(estimatedRows: number): void {
-    this.preCompleted.push({ state: 'Table completed', fullLoadRows: 0, estimatedRows: Math.max(0, estimatedRows) });
+  /** A table a previous run completed: in the progress, not reported unless it is reloaded. */
+  addPreCompleted(table: TableRef, estimatedRows: number): PreCompletedTable {
+    const entry: ProgressInput = { state: 'Table completed', fullLoadRows: 0, estimatedRows: Math.max(0, estimatedRows) };
+    this.preCompleted.push(entry);
+    return {
+      reload: () => {
+        const i = this.preCompleted.indexOf(entry);
+        if (i >= 0) this.preCompleted.splice(i, 1);
+        return this.add(table, estimatedRows);
+      },
+    };
   }
 
   markFullLoadStarted(): void {
