@@ -3,8 +3,10 @@
  * generated inside PostgreSQL (generate_series) and MariaDB (its SEQUENCE engine) so that
  * generation is fast and identical in shape on both sides.
  */
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { mariaExec, mariaQuery, pgCreateDatabase, pgExec, pgQuery, withPg } from '../../test/helpers/databases.js';
+
+/** Statements on the local servers as their admin users (kept as the names the bench scripts use). */
+export { pgExec as pgAdmin, mariaExec as mariadbAdmin };
 
 export const tables = ['orders', 'customers', 'events'] as const;
 
@@ -15,11 +17,9 @@ export function rowCounts(scale: number): Record<(typeof tables)[number], number
 
 export async function createPostgresDataset(database: string, scale: number): Promise<void> {
   const n = rowCounts(scale);
-  await pgAdmin(`CREATE DATABASE ${database}`);
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(`
+  await pgCreateDatabase(database);
+  await pgExec(
+    `
       CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL, amount numeric(12,2) NOT NULL,
         status varchar(16) NOT NULL, created_at timestamptz NOT NULL, note varchar(200), paid boolean NOT NULL);
       INSERT INTO orders SELECT i, (i::bigint * 7919) % 300000, round((random() * 10000)::numeric, 2),
@@ -35,17 +35,15 @@ export async function createPostgresDataset(database: string, scale: number): Pr
       INSERT INTO events SELECT i, i % 100, timestamp '2024-01-01' + (i || ' seconds')::interval,
         md5(i::text)::uuid, decode(repeat(md5(i::text), 3), 'hex')
         FROM generate_series(1, ${n.events}) i;
-      ANALYZE;`);
-  } finally {
-    await c.end();
-  }
+      ANALYZE;`,
+    database,
+  );
 }
 
 export async function createMariadbDataset(database: string, scale: number): Promise<void> {
   const n = rowCounts(scale);
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', multipleStatements: true });
-  try {
-    await c.query(`
+  await mariaExec(
+    `
       CREATE DATABASE ${database} CHARACTER SET utf8mb4; USE ${database};
       CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, amount decimal(12,2) NOT NULL,
         status varchar(16) NOT NULL, created_at datetime(6) NOT NULL, note varchar(200), paid tinyint(1) NOT NULL) ENGINE=InnoDB;
@@ -61,65 +59,30 @@ export async function createMariadbDataset(database: string, scale: number): Pro
         payload blob) ENGINE=InnoDB;
       INSERT INTO events SELECT seq, seq % 100, TIMESTAMP('2024-01-01') + INTERVAL seq SECOND,
         uuid(), UNHEX(REPEAT(MD5(seq), 3)) FROM seq_1_to_${n.events};
-      ANALYZE TABLE orders, customers, events;`);
-  } finally {
-    await c.end();
-  }
-}
-
-export async function pgAdmin(sql: string): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-export async function mariadbAdmin(sql: string): Promise<void> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
+      ANALYZE TABLE orders, customers, events;`,
+    { multipleStatements: true },
+  );
 }
 
 /** Rows per table in a PostgreSQL database (schema `schema`). */
 export async function pgCounts(database: string, schema = 'public'): Promise<Record<string, number>> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
+  return withPg(database, async (c) => {
     const out: Record<string, number> = {};
     for (const t of tables) {
       const r = await c.query(`SELECT count(*)::bigint AS n FROM "${schema}"."${t}"`);
       out[t] = Number(r.rows[0].n);
     }
     return out;
-  } finally {
-    await c.end();
-  }
+  });
 }
 
 /** Bytes of table data (heap + TOAST, no indexes) of the PostgreSQL source. */
 export async function pgDataBytes(database: string): Promise<number> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    const r = await c.query(`SELECT sum(pg_table_size(c.oid))::bigint AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`);
-    return Number(r.rows[0].b);
-  } finally {
-    await c.end();
-  }
+  const rows = await pgQuery<{ b: string }>(database, `SELECT sum(pg_table_size(c.oid))::bigint AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'`);
+  return Number(rows[0]!.b);
 }
 
 export async function mariadbDataBytes(database: string): Promise<number> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
-  try {
-    const [rows] = await c.query('SELECT sum(DATA_LENGTH) AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [database]);
-    return Number((rows as { b: string }[])[0]!.b);
-  } finally {
-    await c.end();
-  }
+  const rows = await mariaQuery<{ b: string }>('SELECT sum(DATA_LENGTH) AS b FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [database]);
+  return Number(rows[0]!.b);
 }

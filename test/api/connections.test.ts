@@ -24,26 +24,16 @@ import {
   type CreateEndpointCommandInput,
   type DatabaseMigrationServiceClient,
 } from '@aws-sdk/client-database-migration-service';
-import pg from 'pg';
+import { pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const db = `opendms_api_conn_${suffix}`;
 const role = `opendms_pw_conn_${suffix}`;
 const password = `Pw-${suffix}`;
 
 const waiter = (client: DatabaseMigrationServiceClient, maxWaitTime = 30) => ({ client, maxWaitTime, minDelay: 1, maxDelay: 1 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Accepts TCP connections and never answers: a test against it stays `testing` for a while. */
 async function blackHole(port = 0): Promise<{ port: number; close(): Promise<void> }> {
@@ -131,16 +121,16 @@ describe('connections', () => {
   let instance: { arn: string; id: string };
 
   before(async () => {
-    await admin(`CREATE DATABASE ${db}`);
-    await admin(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE opendms_password_auth`);
+    await pgCreateDatabase(db);
+    await pgExec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE opendms_password_auth`);
     server = await startTestServer();
     dms = server.client();
     instance = await createInstance(dms);
   });
   after(async () => {
     await server.stop();
-    await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin(`DROP ROLE IF EXISTS ${role}`);
+    await pgDropDatabase(db);
+    await pgExec(`DROP ROLE IF EXISTS ${role}`);
   });
 
   it('tests a PostgreSQL endpoint: testing, then successful (waitUntilTestConnectionSucceeds)', async () => {

@@ -20,7 +20,8 @@ import {
   type TableToReload,
 } from '@aws-sdk/client-database-migration-service';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { createEndpoint, createInstance, createTask, describeTask, pgAdmin, pgQuery, sleep, suffix, taskArnFilter, untilStatus, waiter } from './replication-tasks.fixtures.js';
+import { pgCreateDatabase, pgDropDatabase, pgExec, pgQuery } from '../helpers/databases.js';
+import { createEndpoint, createInstance, createTask, describeTask, sleep, suffix, taskArnFilter, untilStatus, waiter } from './replication-tasks.fixtures.js';
 
 const sfx = suffix();
 const srcDb = `opendms_reload_src_${sfx}`;
@@ -49,9 +50,9 @@ async function tableStats(arn: string): Promise<Map<string, TableStatistics>> {
 }
 
 before(async () => {
-  await pgAdmin(`CREATE DATABASE ${srcDb}`);
-  await pgAdmin(`CREATE DATABASE ${tgtDb}`);
-  await pgAdmin(
+  await pgCreateDatabase(srcDb);
+  await pgCreateDatabase(tgtDb);
+  await pgExec(
     `CREATE TABLE public.alpha (id int PRIMARY KEY, name text NOT NULL);
      INSERT INTO public.alpha SELECT g, 'alpha ' || g FROM generate_series(1, 40) g;
      CREATE TABLE public.big (id int PRIMARY KEY, payload text NOT NULL);
@@ -71,8 +72,8 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
-  await pgAdmin(`DROP DATABASE IF EXISTS ${srcDb} WITH (FORCE)`);
-  await pgAdmin(`DROP DATABASE IF EXISTS ${tgtDb} WITH (FORCE)`);
+  await pgDropDatabase(srcDb);
+  await pgDropDatabase(tgtDb);
 });
 
 describe('ReloadTables', () => {

@@ -19,9 +19,8 @@ import {
   type ReplicationTask,
 } from '@aws-sdk/client-database-migration-service';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import {
-  createEndpoint, createInstance, createTask, describeTask, mariaAdmin, pgAdmin, pgQuery, suffix, taskArnFilter, untilStatus, waiter,
-} from './replication-tasks.fixtures.js';
+import { mariaDropDatabase, mariaExec, pgCreateDatabase, pgDropDatabase, pgExec, pgQuery } from '../helpers/databases.js';
+import { createEndpoint, createInstance, createTask, describeTask, suffix, taskArnFilter, untilStatus, waiter } from './replication-tasks.fixtures.js';
 
 const sfx = suffix();
 const srcDb = `opendms_runs_src_${sfx}`;
@@ -44,9 +43,9 @@ async function start(arn: string, type: 'start-replication' | 'resume-processing
 const ended = (arn: string): Promise<ReplicationTask> => untilStatus(dms, arn, ['stopped', 'failed'], 120_000);
 
 before(async () => {
-  await pgAdmin(`CREATE DATABASE ${srcDb}`);
-  await pgAdmin(`CREATE DATABASE ${tgtDb}`);
-  await pgAdmin(
+  await pgCreateDatabase(srcDb);
+  await pgCreateDatabase(tgtDb);
+  await pgExec(
     `CREATE TABLE public.items (id int PRIMARY KEY, name text NOT NULL);
      INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 5) g;
      CREATE TABLE public.docs (id int PRIMARY KEY, body text);
@@ -55,9 +54,9 @@ before(async () => {
      INSERT INTO public.big SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 1500000) g;`,
     srcDb,
   );
-  await mariaAdmin(`CREATE DATABASE ${mariaDb}`);
-  await mariaAdmin(`CREATE TABLE ${mariaDb}.colors (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)`);
-  await mariaAdmin(`INSERT INTO ${mariaDb}.colors VALUES (1, 'red'), (2, 'green'), (3, 'blue')`);
+  await mariaExec(`CREATE DATABASE ${mariaDb}`);
+  await mariaExec(`CREATE TABLE ${mariaDb}.colors (id INT PRIMARY KEY, name VARCHAR(20) NOT NULL)`);
+  await mariaExec(`INSERT INTO ${mariaDb}.colors VALUES (1, 'red'), (2, 'green'), (3, 'blue')`);
   server = await startTestServer();
   dms = server.client();
   const instance = await createInstance(dms);
@@ -69,9 +68,9 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
-  await pgAdmin(`DROP DATABASE IF EXISTS ${srcDb} WITH (FORCE)`);
-  await pgAdmin(`DROP DATABASE IF EXISTS ${tgtDb} WITH (FORCE)`);
-  await mariaAdmin(`DROP DATABASE IF EXISTS ${mariaDb}`);
+  await pgDropDatabase(srcDb);
+  await pgDropDatabase(tgtDb);
+  await mariaDropDatabase(mariaDb);
 });
 
 describe('full-load runs', () => {

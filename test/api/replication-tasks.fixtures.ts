@@ -14,43 +14,13 @@ import {
   type DatabaseMigrationServiceClient,
   type ReplicationTask,
 } from '@aws-sdk/client-database-migration-service';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { uniqueSuffix } from '../helpers/databases.js';
 import { uniqueName } from '../helpers/server.js';
 
 export const waiter = (client: DatabaseMigrationServiceClient, maxWaitTime = 60) => ({ client, maxWaitTime, minDelay: 1, maxDelay: 1 });
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const suffix = (): string => `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-
-export async function pgAdmin(sql: string, database = 'postgres'): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-export async function pgQuery<T extends pg.QueryResultRow>(database: string, sql: string): Promise<T[]> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql)).rows;
-  } finally {
-    await c.end();
-  }
-}
-
-export async function mariaAdmin(sql: string): Promise<void> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+export const suffix = uniqueSuffix;
 
 export async function createInstance(dms: DatabaseMigrationServiceClient, extra: { EngineVersion?: string } = {}): Promise<{ arn: string; id: string }> {
   const id = uniqueName('ri');

@@ -40,9 +40,8 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 import { TaskLogStore } from '../../src/engine/task-log/task-log-store.js';
-import {
-  createEndpoint, createInstance, createTask, describeTask, includeAll, mariaAdmin, pgAdmin, suffix, taskArnFilter, untilStatus, waiter,
-} from './replication-tasks.fixtures.js';
+import { mariaDropDatabase, mariaExec, pgCreateDatabase, pgDropDatabase } from '../helpers/databases.js';
+import { createEndpoint, createInstance, createTask, describeTask, includeAll, suffix, taskArnFilter, untilStatus, waiter } from './replication-tasks.fixtures.js';
 
 const sfx = suffix();
 const pgDb = `opendms_tasks_${sfx}`;
@@ -74,8 +73,8 @@ async function taskEvents(c: DatabaseMigrationServiceClient, id: string) {
 }
 
 before(async () => {
-  await pgAdmin(`CREATE DATABASE ${pgDb}`);
-  await mariaAdmin(`CREATE DATABASE ${mariaDb}`);
+  await pgCreateDatabase(pgDb);
+  await mariaExec(`CREATE DATABASE ${mariaDb}`);
   server = await startTestServer({ keepDataDir: true });
   dms = server.client();
   instance = await createInstance(dms);
@@ -88,8 +87,8 @@ before(async () => {
 after(async () => {
   await server?.stop();
   if (server) rmSync(server.dataDir, { recursive: true, force: true });
-  await pgAdmin(`DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`);
-  await mariaAdmin(`DROP DATABASE IF EXISTS ${mariaDb}`);
+  await pgDropDatabase(pgDb);
+  await mariaDropDatabase(mariaDb);
 });
 
 describe('CreateReplicationTask', () => {

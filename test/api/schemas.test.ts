@@ -20,35 +20,15 @@ import {
   type DatabaseMigrationServiceClient,
   type RefreshSchemasStatus,
 } from '@aws-sdk/client-database-migration-service';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { mariaExec, pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const pgDb = `opendms_api_sch_${suffix}`;
 const myDbs = [`opendms_api_sch_a_${suffix}`, `opendms_api_sch_b_${suffix}`];
 const myUser = `opendms_pw_sch_${suffix}`;
 const myPassword = `Pw-${suffix}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function pgAdmin(sql: string, database = 'postgres'): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function myAdmin(...sql: string[]): Promise<void> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
 
 async function refreshed(dms: DatabaseMigrationServiceClient, endpointArn: string): Promise<RefreshSchemasStatus> {
   for (let i = 0; i < 150; i++) {
@@ -81,15 +61,15 @@ describe('schemas', () => {
   };
 
   before(async () => {
-    await pgAdmin(`CREATE DATABASE ${pgDb}`);
+    await pgCreateDatabase(pgDb);
     const many = Array.from({ length: 24 }, (_, i) => `CREATE SCHEMA s${String(i).padStart(2, '0')};`).join(' ');
-    await pgAdmin(`CREATE SCHEMA sales; CREATE SCHEMA hr; ${many}`, pgDb);
-    await myAdmin(
+    await pgExec(`CREATE SCHEMA sales; CREATE SCHEMA hr; ${many}`, pgDb);
+    await mariaExec([
       ...myDbs.map((d) => `CREATE DATABASE ${d}`),
       `CREATE USER '${myUser}'@'%' IDENTIFIED BY '${myPassword}'`,
       `GRANT SELECT ON ${myDbs[0]}.* TO '${myUser}'@'%'`,
       `GRANT SELECT ON ${myDbs[1]}.* TO '${myUser}'@'%'`,
-    );
+    ]);
     server = await startTestServer();
     dms = server.client();
     const ri = await dms.send(new CreateReplicationInstanceCommand({ ReplicationInstanceIdentifier: uniqueName('ri'), ReplicationInstanceClass: 'dms.t3.micro' }));
@@ -98,8 +78,8 @@ describe('schemas', () => {
   });
   after(async () => {
     await server.stop();
-    await pgAdmin(`DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`);
-    await myAdmin(...myDbs.map((d) => `DROP DATABASE IF EXISTS ${d}`), `DROP USER IF EXISTS '${myUser}'@'%'`);
+    await pgDropDatabase(pgDb);
+    await mariaExec([...myDbs.map((d) => `DROP DATABASE IF EXISTS ${d}`), `DROP USER IF EXISTS '${myUser}'@'%'`]);
   });
 
   it('refreshes the schemas of a PostgreSQL database and describes them, paginated', async () => {

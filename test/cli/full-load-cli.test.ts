@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { aws, awsCliMissing } from '../helpers/aws-cli.js';
+import { mariaDropDatabase, mariaQuery, pgCreateDatabase, pgDropDatabase, pgQuery } from '../helpers/databases.js';
 import { spawnServer, type ServerProcess } from '../helpers/process.js';
 
 type Engine = 'postgres' | 'mariadb';
@@ -44,28 +43,13 @@ function targetSide(engine: Engine, n: number): Side {
   return engine === 'postgres' ? { engine, database: `odms_fl_tgt${n}_${uid}`, schema: 'sales' } : { engine, database: `odms_fl_tgt${n}_${uid}`, schema: `odms_fl_tgt${n}_${uid}` };
 }
 
-async function pgExec(database: string, sql: string, params: unknown[] = []): Promise<any[]> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows;
-  } finally {
-    await c.end();
-  }
-}
-async function myExec(sql: string, params: unknown[] = []): Promise<any[]> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', dateStrings: true, multipleStatements: true });
-  try {
-    return (await c.query(sql, params))[0] as any[];
-  } finally {
-    await c.end();
-  }
-}
+/** MariaDB as the test's set-up writes it: several statements at once, dates read as strings. */
+const myExec = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => mariaQuery(sql, params, { dateStrings: true, multipleStatements: true });
 
 async function createSource(s: Side): Promise<void> {
   if (s.engine === 'postgres') {
-    await pgExec('postgres', `CREATE DATABASE ${s.database}`);
-    await pgExec(
+    await pgCreateDatabase(s.database);
+    await pgQuery(
       s.database,
       `CREATE SCHEMA shop;
        CREATE TABLE shop.customers (id integer PRIMARY KEY, name varchar(100) NOT NULL, email varchar(200), secret text, balance numeric(10,2), active boolean);
@@ -73,8 +57,8 @@ async function createSource(s: Side): Promise<void> {
        CREATE TABLE shop.audit_log (id serial PRIMARY KEY, note text);
        INSERT INTO shop.audit_log (note) VALUES ('must not be copied');`,
     );
-    for (const r of customers) await pgExec(s.database, 'INSERT INTO shop.customers VALUES ($1, $2, $3, $4, $5, $6)', [...r]);
-    for (const r of orders) await pgExec(s.database, 'INSERT INTO shop.orders VALUES ($1, $2, $3, $4)', [...r]);
+    for (const r of customers) await pgQuery(s.database, 'INSERT INTO shop.customers VALUES ($1, $2, $3, $4, $5, $6)', [...r]);
+    for (const r of orders) await pgQuery(s.database, 'INSERT INTO shop.orders VALUES ($1, $2, $3, $4)', [...r]);
   } else {
     await myExec(
       `CREATE DATABASE ${s.database} CHARACTER SET utf8mb4; USE ${s.database};
@@ -90,19 +74,19 @@ async function createSource(s: Side): Promise<void> {
 
 async function createTargetDatabase(t: Side): Promise<void> {
   // The task creates the schema (PostgreSQL) or database (MariaDB) it renames into.
-  if (t.engine === 'postgres') await pgExec('postgres', `CREATE DATABASE ${t.database}`);
+  if (t.engine === 'postgres') await pgCreateDatabase(t.database);
 }
 
 async function dropSide(s: Side): Promise<void> {
-  if (s.engine === 'postgres') await pgExec('postgres', `DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`).catch(() => undefined);
-  else await myExec(`DROP DATABASE IF EXISTS ${s.database}`).catch(() => undefined);
+  if (s.engine === 'postgres') await pgDropDatabase(s.database).catch(() => undefined);
+  else await mariaDropDatabase(s.database).catch(() => undefined);
 }
 
 /** Target rows as comparable strings: booleans as true/false, numbers as text, NULL as null. */
 async function targetRows(t: Side, table: string, columns: string): Promise<string[][]> {
   const rows =
     t.engine === 'postgres'
-      ? await pgExec(t.database, `SELECT ${columns} FROM "${t.schema}"."${table}" ORDER BY 1`)
+      ? await pgQuery(t.database, `SELECT ${columns} FROM "${t.schema}"."${table}" ORDER BY 1`)
       : await myExec(`SELECT ${columns} FROM \`${t.schema}\`.\`${table}\` ORDER BY 1`);
   return rows.map((r) => Object.values(r).map((v) => (v === null ? 'null' : v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? String(v) : String(v))));
 }
@@ -110,7 +94,7 @@ async function targetRows(t: Side, table: string, columns: string): Promise<stri
 async function tableNames(t: Side): Promise<string[]> {
   const rows =
     t.engine === 'postgres'
-      ? await pgExec(t.database, `SELECT table_name AS n FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [t.schema])
+      ? await pgQuery(t.database, `SELECT table_name AS n FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [t.schema])
       : await myExec(`SELECT TABLE_NAME AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1`, [t.schema]);
   return rows.map((r) => r.n as string);
 }
@@ -198,7 +182,7 @@ describe('full load with the AWS CLI, every pair of engines', { skip: awsCliMiss
         await targetRows(tgt, 'clients', 'id, name, email, balance, active'),
         customers.map(([id, name, email, , balance, active]) => [String(id), name, email === null ? 'null' : email, balance, bool(active)]),
       );
-      const cols = to === 'postgres' ? await pgExec(tgt.database, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'sales' AND table_name = 'clients'`) : await myExec(`SELECT COLUMN_NAME AS column_name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'clients'`, [tgt.schema]);
+      const cols = to === 'postgres' ? await pgQuery(tgt.database, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'sales' AND table_name = 'clients'`) : await myExec(`SELECT COLUMN_NAME AS column_name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'clients'`, [tgt.schema]);
       assert.equal(cols.some((c) => c.column_name === 'secret'), false, 'the removed column must not exist on the target');
       const placed = to === 'postgres' ? "to_char(placed_at, 'YYYY-MM-DD HH24:MI:SS')" : "DATE_FORMAT(placed_at, '%Y-%m-%d %H:%i:%s')";
       assert.deepEqual(

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
 import { createConnectors } from '../../src/connectors/registry.js';
 import { MysqlConnector } from '../../src/connectors/mysql/mysql-connector.js';
 import { ConnectorError, type ConnectionParams } from '../../src/connectors/spi/index.js';
+import { mariaExec, uniqueSuffix } from '../helpers/databases.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const db = `opendms_it_my_${suffix}`;
 const db2 = `opendms_it_my2_${suffix}`;
 const user = `opendms_pw_${suffix}`;
@@ -21,15 +21,6 @@ const caPem = readFileSync('/etc/opendms-test/ca.pem', 'utf8');
 const connector = new MysqlConnector();
 const base: ConnectionParams = { engineName: 'mariadb', host: '127.0.0.1', port: 3306, database: db, username: 'root', password: '', ssl: { mode: 'none' } };
 const signal = (): AbortSignal => new AbortController().signal;
-
-async function admin(...sql: string[]): Promise<void> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
 
 async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp, hint?: RegExp): Promise<ConnectorError> {
   let caught: unknown;
@@ -62,15 +53,15 @@ async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
 
 describe('MySQL/MariaDB connector', () => {
   before(async () => {
-    await admin(
+    await mariaExec([
       `CREATE DATABASE ${db}`,
       `CREATE DATABASE ${db2}`,
       `CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`,
       `GRANT SELECT ON ${db}.* TO '${user}'@'%'`,
-    );
+    ]);
   });
   after(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${db}`, `DROP DATABASE IF EXISTS ${db2}`, `DROP USER IF EXISTS '${user}'@'%'`);
+    await mariaExec([`DROP DATABASE IF EXISTS ${db}`, `DROP DATABASE IF EXISTS ${db2}`, `DROP USER IF EXISTS '${user}'@'%'`]);
   });
 
   it('serves MySQL, MariaDB, Aurora MySQL and Cloud SQL for MySQL', () => {

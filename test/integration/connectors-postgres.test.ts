@@ -9,13 +9,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createConnectors } from '../../src/connectors/registry.js';
 import { PostgresConnector } from '../../src/connectors/postgres/postgres-connector.js';
 import { openPostgresSession } from '../../src/connectors/postgres/postgres-session.js';
 import { ConnectorError, type ConnectionParams } from '../../src/connectors/spi/index.js';
+import { pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const db = `opendms_it_pg_${suffix}`;
 const role = `opendms_pw_${suffix}`;
 const password = `Pw-${suffix}`;
@@ -25,16 +25,6 @@ const otherCaPem = readFileSync('/etc/opendms-test/other-ca.pem', 'utf8');
 const connector = new PostgresConnector();
 const base: ConnectionParams = { engineName: 'postgres', host: '127.0.0.1', port: 5432, database: db, username: 'postgres', ssl: { mode: 'none' } };
 const signal = (): AbortSignal => new AbortController().signal;
-
-async function admin(sql: string, database = 'postgres'): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp, hint?: RegExp): Promise<ConnectorError> {
   let caught: unknown;
@@ -75,13 +65,13 @@ async function freePort(): Promise<number> {
 
 describe('PostgreSQL connector', () => {
   before(async () => {
-    await admin(`CREATE DATABASE ${db}`);
-    await admin(`CREATE SCHEMA sales; CREATE SCHEMA hr; CREATE TEMP TABLE t(x int)`, db);
-    await admin(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE opendms_password_auth`);
+    await pgCreateDatabase(db);
+    await pgExec(`CREATE SCHEMA sales; CREATE SCHEMA hr; CREATE TEMP TABLE t(x int)`, db);
+    await pgExec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}' IN ROLE opendms_password_auth`);
   });
   after(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin(`DROP ROLE IF EXISTS ${role}`);
+    await pgDropDatabase(db);
+    await pgExec(`DROP ROLE IF EXISTS ${role}`);
   });
 
   it('is the connector of the PostgreSQL engines', () => {

@@ -6,8 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { createLogger } from '../../src/common/logger.js';
 import { createConnectors } from '../../src/connectors/registry.js';
 import type { ConnectionParams } from '../../src/connectors/spi/index.js';
@@ -15,10 +13,9 @@ import type { EngineSettings, RunOutcome, TaskRunSpec } from '../../src/engine/p
 import { TaskLogStore } from '../../src/engine/task-log/task-log-store.js';
 import { TaskSupervisor } from '../../src/engine/task-supervisor.js';
 import { RecordingReporter, baseSettings } from '../unit/engine-fakes.js';
+import { mariaDropDatabase, mariaExec, mariaTextValues, pgCreateDatabase, pgDropDatabase, pgExec, pgTextRows, uniqueSuffix, withMaria } from '../helpers/databases.js';
 
 export type Engine = 'postgres' | 'mariadb';
-
-const unique = (): string => `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
 /** A database of its own on one of the local servers; `schema` is where test tables go. */
 export class TestDb {
@@ -30,14 +27,14 @@ export class TestDb {
   ) {}
 
   static async create(engine: Engine, label: string): Promise<TestDb> {
-    const name = `opendms_it_eng_${label}_${unique()}`;
+    const name = `opendms_it_eng_${label}_${uniqueSuffix()}`;
     if (engine === 'postgres') {
-      await pgAdmin(`CREATE DATABASE ${name}`);
+      await pgCreateDatabase(name);
       const db = new TestDb(engine, name, `app_${label}`);
       await db.exec(`CREATE SCHEMA ${db.schema}`);
       return db;
     }
-    await myAdmin(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
+    await mariaExec(`CREATE DATABASE ${name} CHARACTER SET utf8mb4`);
     return new TestDb(engine, name, name);
   }
 
@@ -49,44 +46,20 @@ export class TestDb {
 
   /** Runs statements (separated by `;` on line ends for MariaDB). */
   async exec(sql: string): Promise<void> {
-    if (this.engine === 'postgres') {
-      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: this.database });
-      await c.connect();
-      try {
-        await c.query(sql);
-      } finally {
-        await c.end();
-      }
-      return;
-    }
-    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: this.database, multipleStatements: true, charset: 'utf8mb4' });
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
+    if (this.engine === 'postgres') await pgExec(sql, this.database);
+    else await mariaExec(sql, { database: this.database, multipleStatements: true, charset: 'utf8mb4' });
   }
 
   /** Rows as arrays of strings (NULL as null), in the order of the query. */
   async rows(sql: string): Promise<(string | null)[][]> {
-    if (this.engine === 'postgres') {
-      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: this.database });
-      await c.connect();
-      try {
-        await c.query("SET TIME ZONE 'UTC'");
-        const r = await c.query({ text: sql, rowMode: 'array', types: { getTypeParser: () => (v: string) => v } });
-        return r.rows as (string | null)[][];
-      } finally {
-        await c.end();
-      }
-    }
-    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: this.database, charset: 'utf8mb4', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' });
-    try {
-      const [rows] = await c.query({ sql, rowsAsArray: true });
-      return (rows as unknown[][]).map((r) => r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : String(v))));
-    } finally {
-      await c.end();
-    }
+    if (this.engine === 'postgres') return pgTextRows(this.database, sql, { setup: "SET TIME ZONE 'UTC'" });
+    return withMaria(
+      async (c) => {
+        const [rows] = await c.query({ sql, rowsAsArray: true });
+        return (rows as unknown[][]).map((r) => r.map((v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : String(v))));
+      },
+      { ...mariaTextValues, database: this.database, timezone: 'Z' },
+    );
   }
 
   /** A table name qualified for this engine's SQL. */
@@ -96,29 +69,10 @@ export class TestDb {
 
   async drop(extraSchemas: readonly string[] = []): Promise<void> {
     if (this.engine === 'postgres') {
-      await pgAdmin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+      await pgDropDatabase(this.database);
       return;
     }
-    for (const s of [this.database, ...extraSchemas]) await myAdmin(`DROP DATABASE IF EXISTS \`${s}\``);
-  }
-}
-
-async function pgAdmin(sql: string): Promise<void> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function myAdmin(sql: string): Promise<void> {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
+    for (const s of [this.database, ...extraSchemas]) await mariaDropDatabase(s);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { MysqlConnector } from '../../src/connectors/mysql/mysql-connector.js';
 import { openMysqlTarget } from '../../src/connectors/mysql/mysql-target.js';
 import {
@@ -20,8 +20,9 @@ import {
   type TargetColumn,
   type TargetSession,
 } from '../../src/connectors/spi/index.js';
+import { mariaConnect, mariaTextValues, uniqueSuffix } from '../helpers/databases.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const src = `opendms_dp_src_${suffix}`;
 const src2 = `opendms_dp_src2_${suffix}`;
 const tgt = `opendms_dp_tgt_${suffix}`;
@@ -80,7 +81,7 @@ describe('MySQL/MariaDB full-load data plane', () => {
   let alltypes: TableInfo;
 
   before(async () => {
-    admin = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', charset: 'utf8mb4', supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
+    admin = await mariaConnect(mariaTextValues);
     await q(`SET SESSION time_zone = '+00:00'`);
     await q(`CREATE DATABASE \`${src}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
     await q(`CREATE DATABASE \`${src2}\``);

@@ -6,29 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { PostgresConnector } from '../../src/connectors/postgres/postgres-connector.js';
 import { PostgresDataLoadError } from '../../src/connectors/postgres/postgres-errors.js';
 import { dataSessionSettings } from '../../src/connectors/postgres/postgres-session.js';
+import { pgCreateDatabase, pgDropDatabase, pgQuery, pgTextRows, uniqueSuffix } from '../helpers/databases.js';
 import { DataLoadError, type ConnectionParams, type Row, type SourceSession, type TableInfo, type TargetSession, type TargetColumn, type ColumnFilter, type ReadRequest } from '../../src/connectors/spi/index.js';
 
-const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const suffix = uniqueSuffix();
 const srcDb = `opendms_it_pgdp_src_${suffix}`;
 const dstDb = `opendms_it_pgdp_dst_${suffix}`;
 const connector = new PostgresConnector();
 const params = (database: string): ConnectionParams => ({ engineName: 'postgres', host: '127.0.0.1', port: 5432, database, username: 'postgres', ssl: { mode: 'none' } });
 const signal = (): AbortSignal => new AbortController().signal;
 
-async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(database: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(dataSessionSettings);
-    return (await c.query<T>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
+/** Rows of a query in `database`, in a session set up as the connector's data sessions are. */
+const sql = <T extends pg.QueryResultRow = Record<string, unknown>>(database: string, text: string, values: unknown[] = []): Promise<T[]> =>
+  pgQuery<T>(database, text, values, { setup: dataSessionSettings });
 
 async function collect(it: AsyncIterable<Row[]>): Promise<{ rows: Row[]; batches: number[] }> {
   const rows: Row[] = [];
@@ -47,15 +41,7 @@ function req(schema: string, name: string, columns: string[], extra: Partial<Rea
 /** Each column's text form (its type's output function), row by row in key order: what both sides must agree on. */
 async function textForms(database: string, table: string, columns: readonly string[], orderBy: string): Promise<string[][]> {
   const list = columns.map((c) => `"${c}"`).join(', ');
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database });
-  await c.connect();
-  try {
-    await c.query(dataSessionSettings);
-    const r = await c.query({ text: `SELECT ${list} FROM ${table} ORDER BY ${orderBy}`, rowMode: 'array', types: { getTypeParser: () => (v: string) => v } });
-    return r.rows as string[][];
-  } finally {
-    await c.end();
-  }
+  return (await pgTextRows(database, `SELECT ${list} FROM ${table} ORDER BY ${orderBy}`, { setup: dataSessionSettings })) as string[][];
 }
 
 async function copyTable(source: SourceSession, target: TargetSession, info: TableInfo, targetSchema: string, opts: { withPrimaryKey?: boolean; batchRows?: number } = {}): Promise<string[]> {
@@ -110,8 +96,8 @@ describe('PostgreSQL data plane', () => {
   let target: TargetSession;
 
   before(async () => {
-    await sql('postgres', `CREATE DATABASE ${srcDb}`);
-    await sql('postgres', `CREATE DATABASE ${dstDb}`);
+    await pgCreateDatabase(srcDb);
+    await pgCreateDatabase(dstDb);
     await sql(srcDb, allTypesDdl);
     await sql(srcDb, `
       CREATE SCHEMA other;
@@ -135,8 +121,8 @@ describe('PostgreSQL data plane', () => {
   after(async () => {
     await source?.close();
     await target?.close();
-    await sql('postgres', `DROP DATABASE IF EXISTS ${srcDb} WITH (FORCE)`);
-    await sql('postgres', `DROP DATABASE IF EXISTS ${dstDb} WITH (FORCE)`);
+    await pgDropDatabase(srcDb);
+    await pgDropDatabase(dstDb);
   });
 
   it('lists tables and views with columns in order, neutral types, keys, generated flags and estimates', async () => {

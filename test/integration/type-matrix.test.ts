@@ -13,8 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import type mysql from 'mysql2/promise';
+import type pg from 'pg';
+import { mariaConnect, mariaTextValues, pgConnect, pgQuery } from '../helpers/databases.js';
 import { EngineHarness, TestDb, includeAll, type Engine } from './engine-helpers.js';
 
 const harness = new EngineHarness();
@@ -366,32 +367,17 @@ function trimSeconds(v: string): string {
 
 /** jsonb semantics: keys sorted and deduplicated, numbers exact; computed by PostgreSQL's own jsonb. */
 async function canonicalJson(values: readonly (string | null)[]): Promise<(string | null)[]> {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-  await c.connect();
-  try {
-    const r = await c.query<{ v: string | null }>('SELECT x::jsonb::text AS v FROM unnest($1::text[]) WITH ORDINALITY u(x, n) ORDER BY n', [values]);
-    return r.rows.map((x) => x.v);
-  } finally {
-    await c.end();
-  }
+  const rows = await pgQuery<{ v: string | null }>('postgres', 'SELECT x::jsonb::text AS v FROM unnest($1::text[]) WITH ORDINALITY u(x, n) ORDER BY n', [values]);
+  return rows.map((x) => x.v);
 }
 
 // ---------------------------------------------------------------------------------------
 // Reading and writing both engines with the test's own SQL
 // ---------------------------------------------------------------------------------------
 
-const pgClient = async (db: TestDb, timeZone = 'UTC'): Promise<pg.Client> => {
-  const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: db.database });
-  await c.connect();
-  await c.query(`SET TIME ZONE '${timeZone}'`);
-  return c;
-};
+const pgClient = (db: TestDb, timeZone = 'UTC'): Promise<pg.Client> => pgConnect(db.database, { setup: `SET TIME ZONE '${timeZone}'` });
 
-const myConn = async (db: TestDb, timeZone = '+00:00'): Promise<mysql.Connection> => {
-  const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', database: db.database, charset: 'utf8mb4', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
-  await c.query(`SET time_zone = '${timeZone}'`);
-  return c;
-};
+const myConn = (db: TestDb, timeZone = '+00:00'): Promise<mysql.Connection> => mariaConnect({ ...mariaTextValues, database: db.database, setup: `SET time_zone = '${timeZone}'` });
 
 /** Every column as text (bytes as lower-case hex, floats as exact doubles), rows by id. */
 async function readTable(db: TestDb, table: string, columns: readonly Column[]): Promise<Map<string, (string | null)[]>> {
