@@ -7,6 +7,12 @@
  * pgloader. Prints rows/s, MB/s (source table data), peak RSS, and the ratio
  * peer time / OpenDMS time (above 1: OpenDMS is faster). Needs `npm run services:setup`
  * and pgloader (`apt-get install pgloader`).
+ *
+ * BENCH_SHOW_LOG=1 prints each OpenDMS task log (per-table timings); PROFILE_DIR=/dir makes
+ * the OpenDMS server write a CPU profile there (test/helpers/process.ts). Quicker loops:
+ * zz-profile.mts (OpenDMS PG -> PG only), zz-pgpair.mts and zz-mariapair.mts (one pair,
+ * with OpenDMS CPU seconds, steadier than wall time on a busy machine), zz-lobmem.mts (peak
+ * RSS with LOB-heavy tables).
  */
 import { createMariadbDataset, createPostgresDataset, mariadbAdmin, mariadbDataBytes, pgAdmin, pgCounts, pgDataBytes, rowCounts } from './dataset.js';
 import { pgDumpPsql, pgloader, type Measured } from './peers.js';

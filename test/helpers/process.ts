@@ -15,9 +15,19 @@ export interface ServerProcess {
   readonly exited: Promise<number | string>;
 }
 
+/**
+ * `PROFILE_DIR=/some/dir` (environment of the test or benchmark) starts the server with
+ * `--cpu-prof`: a .cpuprofile per process lands in that folder when the server exits
+ * (open it in Chrome DevTools, or summarise it with a script). Off by default.
+ */
+function profileArgs(): string[] {
+  const dir = process.env.PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir] : [];
+}
+
 export async function spawnServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const level = args.includes('--log-level') ? [] : ['--log-level', 'warn'];
-  const child = spawn(process.execPath, [...(process.env.PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE_DIR] : []), bin, 'serve', '--port', '0', '--data-dir', dataDir, ...level, ...args], {
+  const child = spawn(process.execPath, [...profileArgs(), bin, 'serve', '--port', '0', '--data-dir', dataDir, ...level, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

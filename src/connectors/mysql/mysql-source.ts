@@ -44,10 +44,11 @@ type Where = { sql: string; values: unknown[] };
 
 /**
  * The objects of a readable object-mode stream in arrays of up to `size`, each taken from
- * the stream's buffer synchronously (one await per batch, not per object). Ends when the
+ * the stream's buffer synchronously (one await per batch, not per object); with `bound`, a
+ * batch also ends once its items reach `maxBytes`. Ends when the
  * stream ends; rejects with the stream's error; destroys the stream when left early.
  */
-export async function* drainInBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
+export async function* drainInBatches<T>(stream: Readable, size: number, bound?: { bytesOf: (item: T) => number; maxBytes: number }): AsyncGenerator<T[]> {
   const state: { ended: boolean; failure?: { err: unknown }; wake?: () => void } = { ended: false };
   const onReadable = (): void => state.wake?.();
   const onEnd = (): void => {
@@ -71,14 +72,21 @@ export async function* drainInBatches<T>(stream: Readable, size: number): AsyncG
   stream.once('error', onError);
   try {
     let batch: T[] = [];
+    let bytes = 0;
     for (;;) {
       const f1 = failed();
       if (f1) throw f1.err;
       let item: T | null;
-      while (batch.length < size && (item = stream.read() as T | null) !== null) batch.push(item);
-      if (batch.length >= size) {
+      let full = false;
+      while (!full && (item = stream.read() as T | null) !== null) {
+        batch.push(item);
+        if (bound) bytes += bound.bytesOf(item);
+        full = batch.length >= size || (bound !== undefined && bytes >= bound.maxBytes);
+      }
+      if (full) {
         const out = batch;
         batch = [];
+        bytes = 0;
         yield out;
         continue;
       }
@@ -143,13 +151,23 @@ class MysqlSource implements SourceSession {
         // per-value callback): decoded below by the column's type.
         typeCast: false,
       });
-      const stream = query.stream({ highWaterMark: Math.max(16, Math.min(req.batchRows, 1000)) });
+      // Rows buffered ahead: fewer when rows are wide (the catalog's average row size), so
+      // LOB-heavy tables stay within req.batchBytes.
+      const rowBytes = info.estimatedRows > 0 ? info.estimatedBytes / info.estimatedRows : 0;
+      const ahead = req.batchBytes !== undefined && rowBytes > 0 ? Math.floor(req.batchBytes / rowBytes) : Infinity;
+      const stream = query.stream({ highWaterMark: Math.max(16, Math.min(req.batchRows, 1000, ahead)) });
       const onTorn = (err: unknown): void => {
         stream.destroy(err instanceof Error ? err : new Error(String(err)));
       };
       s.torn.catch(onTorn);
       // Rows are taken from the stream's buffer synchronously, a batch at a time: no promise per row.
-      for await (const rawRows of drainInBatches<(Buffer | null)[]>(stream, req.batchRows)) {
+      const bytesOf = (raw: (Buffer | null)[]): number => {
+        let n = 0;
+        for (const v of raw) if (v !== null) n += v.length;
+        return n;
+      };
+      const bound = req.batchBytes !== undefined ? { bytesOf, maxBytes: req.batchBytes } : undefined;
+      for await (const rawRows of drainInBatches<(Buffer | null)[]>(stream, req.batchRows, bound)) {
         const batch: Row[] = new Array<Row>(rawRows.length);
         for (let r = 0; r < rawRows.length; r++) {
           const raw = rawRows[r]!;

@@ -71,8 +71,20 @@ export class PostgresSourceSession implements SourceSession {
       const parser = new CopyTextParser(decoders);
       const stream = client.query(copyTo(sql));
       let batch: Row[] = [];
+      // Bytes of COPY text behind `batch`: wide rows end a batch early (req.batchBytes).
+      let bytes = 0;
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         parser.push(chunk, batch);
+        bytes += chunk.length;
+        if (req.batchBytes !== undefined && bytes >= req.batchBytes && batch.length > 0 && batch.length < req.batchRows) {
+          const out = batch;
+          batch = [];
+          bytes = 0;
+          yield out;
+          signal.throwIfAborted();
+          continue;
+        }
+        if (batch.length >= req.batchRows) bytes = 0;
         while (batch.length >= req.batchRows) {
           const out = batch.length === req.batchRows ? batch : batch.slice(0, req.batchRows);
           batch = batch.length === req.batchRows ? [] : batch.slice(req.batchRows);
@@ -165,7 +177,11 @@ export class PostgresSourceSession implements SourceSession {
       const p = new SqlParams('bind');
       const measured = [...limits].map(([name, limit], i) => {
         const c = columnNamed(columns, name, table);
-        return `count(*) FILTER (WHERE ${lengthExpression(c)} > ${nonNegativeInt(limit)}) AS c${i}`;
+        const n = nonNegativeInt(limit);
+        // Text: octet_length reads the stored length (no detoasting) and is never below the
+        // character count, so it rules most values out before char_length has to read them.
+        const cheap = isText(c) ? `octet_length(${quoteIdent(c.name)}) > ${n} AND ` : '';
+        return `count(*) FILTER (WHERE ${cheap}${lengthExpression(c)} > ${n}) AS c${i}`;
       });
       const where = whereClause(columns, filters, undefined, p, table);
       const r = await client.query<Record<string, string>>(`SELECT ${measured.join(', ')} FROM ${qualifiedName(table)}${where}`, p.values);
@@ -323,6 +339,10 @@ function conditionSql(col: string, cond: FilterCondition, param: (v: string) => 
 
 function isBytea(c: PgColumn): boolean {
   return c.type.schema === 'pg_catalog' && c.type.name === 'bytea' && !c.type.element;
+}
+
+function isText(c: PgColumn): boolean {
+  return c.type.schema === 'pg_catalog' && !c.type.element && (c.type.name === 'text' || c.type.name === 'varchar' || c.type.name === 'bpchar');
 }
 
 /** The column in the SELECT list, cut to `limit` (bytes for bytea, characters otherwise) when given. */

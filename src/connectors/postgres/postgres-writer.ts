@@ -69,6 +69,8 @@ export class PostgresTableWriter implements TableWriter {
     private readonly columns: readonly TargetColumn[],
     private readonly signal: AbortSignal,
     params: ConnectionParams,
+    /** False when the table has no deferrable constraint: COMMIT cannot refuse rows. */
+    readonly commitRefusesRows: boolean,
   ) {
     this.copySql = `COPY ${qualifiedName(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
     this.target = describeTarget(params);
@@ -82,7 +84,12 @@ export class PostgresTableWriter implements TableWriter {
     try {
       session = await openDataSession(params, signal);
       await raceAbort(session.client.query('BEGIN'), signal);
-      return new PostgresTableWriter(session, table, columns, signal, params);
+      // Only a deferred constraint (or constraint trigger) can refuse rows at COMMIT.
+      const deferred = await raceAbort(
+        session.client.query<{ d: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass($1) AND condeferrable) AS d', [qualifiedName(table)]),
+        signal,
+      );
+      return new PostgresTableWriter(session, table, columns, signal, params, deferred.rows[0]?.d !== false);
     } catch (err) {
       await session?.close();
       throw dataPlaneError(err, signal, describeTarget(params));

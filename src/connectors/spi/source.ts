@@ -40,6 +40,12 @@ export interface ReadRequest {
   readonly lobLimits?: ReadonlyMap<string, number>;
   /** Rows per yielded batch (memory bound). */
   readonly batchRows: number;
+  /**
+   * Optional memory bound for wide rows (LOBs): a batch is yielded early once its values
+   * reach about this many bytes, and the connector buffers no more than about this much
+   * ahead of the consumer. Absent: batches of `batchRows` rows.
+   */
+  readonly batchBytes?: number;
 }
 
 /** What SourceSession.readCopyText returns: the COPY text lines, and how to decode them. */

@@ -43,6 +43,12 @@ export interface TargetSession {
  * far durable and starts a new transaction (DMS CommitRate); `close` commits the rest.
  */
 export interface TableWriter {
+  /**
+   * False when commit() can never refuse rows (the table has no deferred constraint): the
+   * engine then holds no copy of the rows since the last commit for a replay, which saves
+   * memory. Absent or true: a commit may reject with a DataLoadError.
+   */
+  readonly commitRefusesRows?: boolean;
   write(rows: readonly Row[]): Promise<void>;
   /**
    * Optional raw pass-through (PostgreSQL targets): writes `chunk`, whole lines of

@@ -25,7 +25,7 @@ import type { RowTransform } from './row-transform.js';
 import { SegmentWriter } from './segment-writer.js';
 
 /** Commit earlier than CommitRate when the raw text held for a possible replay grows this big. */
-export const maxHeldBytes = 16 * 1024 * 1024;
+export const maxHeldBytes = 8 * 1024 * 1024;
 
 /**
  * Whether a table can go through the raw path with these sessions: the source reads COPY

@@ -11,13 +11,14 @@
  * Should a commit be refused (a deferred constraint), nothing since the last commit is kept:
  * those rows are written again on a fresh writer in halves, each committed on its own, down
  * to the refused rows. For that, the rows since the last commit are held: at most CommitRate
- * rows or `maxPendingBytes`, which also bounds memory.
+ * rows or `maxPendingBytes`, which also bounds memory. A writer whose commit cannot refuse
+ * rows (TableWriter.commitRefusesRows false: no deferred constraint) needs none held.
  */
 import type { Row, TableWriter } from '../../connectors/spi/index.js';
 import { isDataError, refusedRowIndex } from '../run-errors.js';
 
 /** Commit earlier than CommitRate when the rows held for a possible replay grow this big. */
-export const maxPendingBytes = 64 * 1024 * 1024;
+export const maxPendingBytes = 16 * 1024 * 1024;
 
 export interface SegmentWriterOptions {
   /** Opens a writer on a fresh connection. */
@@ -32,6 +33,8 @@ export interface SegmentWriterOptions {
 export class SegmentWriter {
   private pending: Row[] = [];
   private pendingBytes = 0;
+  /** Rows written since the last commit (held in `pending` only when a commit may refuse them). */
+  private pendingRows = 0;
 
   private constructor(
     private writer: TableWriter,
@@ -45,16 +48,17 @@ export class SegmentWriter {
   async write(rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     await this.writeFinding(rows);
-    if (this.pending.length >= this.opts.commitRate || this.pendingBytes >= maxPendingBytes) await this.commit();
+    if (this.pendingRows >= this.opts.commitRate || this.pendingBytes >= maxPendingBytes) await this.commit();
   }
 
   /** Commits what is written; the writer stays open for more. */
   async commit(): Promise<void> {
-    if (this.pending.length === 0) return;
+    if (this.pendingRows === 0) return;
     try {
       await this.writer.commit();
     } catch (err) {
-      if (!isDataError(err)) throw err;
+      // Rows not held (the writer said its commit never refuses rows): nothing to replay.
+      if (!isDataError(err) || this.pending.length !== this.pendingRows) throw err;
       await this.replayAfterRefusedCommit();
       return;
     }
@@ -73,7 +77,9 @@ export class SegmentWriter {
   }
 
   private accepted(rows: readonly Row[]): void {
-    if (process.env.ZZ_NOHOLD) { this.pending.length += rows.length; } else this.pending.push(...rows);
+    // A writer whose commit never refuses rows (commitRefusesRows false) needs no copy for a replay.
+    if (this.writer.commitRefusesRows !== false) this.pending.push(...rows);
+    this.pendingRows += rows.length;
     for (const r of rows) this.pendingBytes += sizeOf(r);
     this.opts.onRows(rows.length);
   }
@@ -81,6 +87,7 @@ export class SegmentWriter {
   private clearPending(): void {
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingRows = 0;
   }
 
   /** Writes `rows`; on a refusal, the good rows still go in and each bad one goes to onBadRow. */

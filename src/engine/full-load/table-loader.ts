@@ -19,7 +19,7 @@ import { describeRow } from './row-description.js';
 import { buildRowTransform, TransformError, type RowTransform } from './row-transform.js';
 import { SegmentWriter } from './segment-writer.js';
 import { loadSegmentRaw, rawCopyFits } from './raw-copy.js';
-import { WriteGatherer, maxWriteRows } from './write-gatherer.js';
+import { WriteGatherer, maxWriteRows, readBatchBytes } from './write-gatherer.js';
 import { prepareTable } from './table-preparer.js';
 
 /** Rows per read batch (capped by CommitRate): big enough for bulk writes, small enough for memory. */
@@ -351,6 +351,7 @@ async function loadSegment(
         ...(range ? { range } : {}),
         ...(lob.mode === 'limited' ? { lobLimits: lob.limits } : {}),
         batchRows: Math.max(1, Math.min(ctx.settings.commitRate, readBatchRows)),
+        batchBytes: readBatchBytes,
       },
       signal,
     );

@@ -12,6 +12,11 @@ import { sizeOf } from './segment-writer.js';
 export const maxWriteRows = 10_000;
 /** Bytes (sizeOf) per write at most: with the rows held since the last commit, bounds memory. */
 export const maxWriteBytes = 4 * 1024 * 1024;
+/**
+ * Bytes of values per source batch at most (ReadRequest.batchBytes): 1000 rows of 32 KB
+ * LOBs would otherwise be 32 MB per batch and segment.
+ */
+export const readBatchBytes = 2 * 1024 * 1024;
 
 export class WriteGatherer {
   private rows: Row[] = [];
