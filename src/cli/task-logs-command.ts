@@ -4,7 +4,7 @@
  * An identifier is resolved through the store; an ARN is used as it is, so a deleted task's
  * log (which is kept) can still be read. --follow keeps printing what is appended, like tail -f.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
 import { createRepositories } from '../control/repositories.js';
@@ -59,17 +59,17 @@ export async function printTaskLog(argv: readonly string[], out: Output, err: Ou
     }
   }
 
-  const path = new TaskLogStore(dataDir).pathOf(arn);
-  if (!existsSync(path) && !follow) {
+  const logs = new TaskLogStore(dataDir);
+  if (logs.size(arn) === undefined && !follow) {
     err.write(`opendms logs: replication task ${task} has no log yet: the log is written once the task starts (use --follow to wait for it).\n`);
     return 1;
   }
-  let offset = printFrom(path, 0, out);
+  let offset = printFrom(logs, arn, 0, out);
   if (!follow) return 0;
   // Until interrupted: print whatever is appended.
   return await new Promise<number>((resolve) => {
     const timer = setInterval(() => {
-      offset = printFrom(path, offset, out);
+      offset = printFrom(logs, arn, offset, out);
     }, pollMs);
     const end = (): void => {
       clearInterval(timer);
@@ -80,19 +80,9 @@ export async function printTaskLog(argv: readonly string[], out: Output, err: Ou
   });
 }
 
-/** Prints the file from `offset` to its end; returns the new offset. */
-function printFrom(path: string, offset: number, out: Output): number {
-  if (!existsSync(path)) return offset;
-  const size = statSync(path).size;
-  if (size < offset) offset = 0; // the log was replaced (a new task under the same ARN)
-  if (size === offset) return offset;
-  const buf = Buffer.alloc(size - offset);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, buf, 0, buf.length, offset);
-  } finally {
-    closeSync(fd);
-  }
-  out.write(buf.toString('utf8'));
-  return size;
+/** Prints the log from `offset` to its end; returns the new offset. */
+function printFrom(logs: TaskLogStore, arn: string, offset: number, out: Output): number {
+  const { text, end } = logs.readFrom(arn, offset);
+  if (text) out.write(text);
+  return end;
 }

@@ -76,8 +76,20 @@ export class TaskLogStore {
     const path = this.pathOf(taskArn);
     if (!existsSync(path)) return undefined;
     if (tailBytes === undefined) return readFileSync(path, 'utf8');
+    const start = Math.max(0, statSync(path).size - tailBytes);
+    const { text } = this.readFrom(taskArn, start);
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  }
+
+  /**
+   * What the log holds from byte `offset` on, and the offset after it (for following a log).
+   * A log shorter than `offset` was replaced (a new task under the same ARN): read it whole.
+   */
+  readFrom(taskArn: string, offset: number): { readonly text: string; readonly end: number } {
+    const path = this.pathOf(taskArn);
+    if (!existsSync(path)) return { text: '', end: offset };
     const size = statSync(path).size;
-    const start = Math.max(0, size - tailBytes);
+    const start = size < offset ? 0 : offset;
     const buf = Buffer.alloc(size - start);
     const fd = openSync(path, 'r');
     try {
@@ -85,8 +97,7 @@ export class TaskLogStore {
     } finally {
       closeSync(fd);
     }
-    const text = buf.toString('utf8');
-    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+    return { text: buf.toString('utf8'), end: size };
   }
 
   remove(taskArn: string): void {
