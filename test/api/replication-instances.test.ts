@@ -38,9 +38,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorNamed = (name: string, message?: RegExp) => (e: unknown) =>
   (e as { name?: string }).name === name && (message === undefined || message.test((e as Error).message));
 
+/**
+ * Creates an instance whose maintenance window is not open now (unless the input names one,
+ * even as undefined to keep the server's default): the default window is Sunday 04:00 UTC, and
+ * a suite run then would see deferred changes applied under its feet.
+ */
 async function create(dms: DatabaseMigrationServiceClient, input: Partial<CreateReplicationInstanceCommandInput> = {}): Promise<ReplicationInstance> {
+  const window = 'PreferredMaintenanceWindow' in input ? {} : { PreferredMaintenanceWindow: windowClosedNow() };
   const out = await dms.send(
-    new CreateReplicationInstanceCommand({ ReplicationInstanceIdentifier: uniqueName('ri'), ReplicationInstanceClass: 'dms.t3.micro', ...input }),
+    new CreateReplicationInstanceCommand({ ReplicationInstanceIdentifier: uniqueName('ri'), ReplicationInstanceClass: 'dms.t3.micro', ...window, ...input }),
   );
   return out.ReplicationInstance!;
 }
@@ -67,6 +73,14 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** A maintenance window that is open now (UTC), for applying deferred changes in a test. */
+/** A 30-minute window three days from now. */
+function windowClosedNow(): string {
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  const d = new Date(Date.now() + 3 * 86_400_000);
+  const at = (x: Date) => `${days[x.getUTCDay()]}:${String(x.getUTCHours()).padStart(2, '0')}:${String(x.getUTCMinutes()).padStart(2, '0')}`;
+  return `${at(d)}-${at(new Date(d.getTime() + 30 * 60_000))}`;
+}
+
 function windowOpenNow(): string {
   const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
   const at = (d: Date) => `${days[d.getUTCDay()]}:${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
@@ -85,7 +99,7 @@ describe('replication instances', () => {
 
   it('creates an instance (creating), which the Available waiter sees become available', async () => {
     const id = uniqueName('Inst');
-    const ri = await create(dms, { ReplicationInstanceIdentifier: id, Tags: [{ Key: 'team', Value: 'data' }] });
+    const ri = await create(dms, { ReplicationInstanceIdentifier: id, Tags: [{ Key: 'team', Value: 'data' }], PreferredMaintenanceWindow: undefined });
     assert.equal(ri.ReplicationInstanceIdentifier, id.toLowerCase());
     assert.equal(ri.ReplicationInstanceStatus, 'creating');
     assert.match(ri.ReplicationInstanceArn ?? '', /^arn:aws:dms:us-east-1:123456789012:rep:[A-Z2-7]{26}$/);

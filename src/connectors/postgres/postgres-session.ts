@@ -30,15 +30,26 @@ export async function openPostgresSession(params: ConnectionParams, signal: Abor
   // Errors of an idle client (server gone after abort) would otherwise crash the process;
   // the operation in progress sees them through its own promise.
   client.on('error', () => undefined);
-  const onAbort = (): void => void client.end().catch(() => undefined);
+  // One ending, shared by abort and close, and bounded: pg's end() waits for an 'end' event
+  // that an abort during connect (or a second end() after the first) may never deliver, which
+  // hung a table load cancelled by ReloadTables. After the bound the socket is destroyed.
+  let ending: Promise<void> | undefined;
+  const end = (): Promise<void> =>
+    (ending ??= Promise.race([
+      client.end().catch(() => undefined),
+      new Promise<void>((r) => setTimeout(r, endTimeoutMs).unref()),
+    ]).then(() => {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }));
+  const onAbort = (): void => void end();
   signal.addEventListener('abort', onAbort, { once: true });
   const close = async (): Promise<void> => {
     signal.removeEventListener('abort', onAbort);
-    await client.end().catch(() => undefined);
+    await end();
   };
   try {
     signal.throwIfAborted();
-    await client.connect();
+    await raceAbort(client.connect(), signal);
     return { client, close };
   } catch (err) {
     await close();
@@ -99,6 +110,9 @@ export async function withDataSession<T>(params: ConnectionParams, signal: Abort
     await session?.close();
   }
 }
+
+/** How long closing a connection may take before its socket is destroyed. */
+const endTimeoutMs = 2_000;
 
 /** `p`, or the signal's reason as soon as it aborts (a torn-down driver may never settle). */
 export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
