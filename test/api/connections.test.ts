@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
+import { blackHole } from '../helpers/network.js';
 
 const suffix = uniqueSuffix();
 const db = `opendms_api_conn_${suffix}`;
@@ -35,22 +36,6 @@ const password = `Pw-${suffix}`;
 const waiter = (client: DatabaseMigrationServiceClient, maxWaitTime = 30) => ({ client, maxWaitTime, minDelay: 1, maxDelay: 1 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Accepts TCP connections and never answers: a test against it stays `testing` for a while. */
-async function blackHole(port = 0): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
 
 /** Forwards a port to the local PostgreSQL. */
 async function proxyToPostgres(port: number): Promise<{ close(): Promise<void> }> {

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createConnectors } from '../../src/connectors/registry.js';
 import { MysqlConnector } from '../../src/connectors/mysql/mysql-connector.js';
-import { ConnectorError, type ConnectionParams } from '../../src/connectors/spi/index.js';
+import type { ConnectionParams } from '../../src/connectors/spi/index.js';
 import { mariaExec, uniqueSuffix } from '../helpers/databases.js';
+import { blackHole } from '../helpers/network.js';
+import { rejectsWith } from '../helpers/connector-errors.js';
 
 const suffix = uniqueSuffix();
 const db = `opendms_it_my_${suffix}`;
@@ -22,34 +23,7 @@ const connector = new MysqlConnector();
 const base: ConnectionParams = { engineName: 'mariadb', host: '127.0.0.1', port: 3306, database: db, username: 'root', password: '', ssl: { mode: 'none' } };
 const signal = (): AbortSignal => new AbortController().signal;
 
-async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp, hint?: RegExp): Promise<ConnectorError> {
-  let caught: unknown;
-  await assert.rejects(p, (e: unknown) => {
-    caught = e;
-    return true;
-  });
-  assert.ok(caught instanceof ConnectorError, `expected a ConnectorError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  assert.match(caught.message, message);
-  if (hint) assert.match(caught.hint, hint);
-  return caught;
-}
 
-async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
 
 describe('MySQL/MariaDB connector', () => {
   before(async () => {

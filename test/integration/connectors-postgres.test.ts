@@ -6,14 +6,15 @@
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { createConnectors } from '../../src/connectors/registry.js';
 import { PostgresConnector } from '../../src/connectors/postgres/postgres-connector.js';
 import { openPostgresSession } from '../../src/connectors/postgres/postgres-session.js';
-import { ConnectorError, type ConnectionParams } from '../../src/connectors/spi/index.js';
+import type { ConnectionParams } from '../../src/connectors/spi/index.js';
 import { pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
+import { blackHole } from '../helpers/network.js';
+import { rejectsWith } from '../helpers/connector-errors.js';
 
 const suffix = uniqueSuffix();
 const db = `opendms_it_pg_${suffix}`;
@@ -26,36 +27,7 @@ const connector = new PostgresConnector();
 const base: ConnectionParams = { engineName: 'postgres', host: '127.0.0.1', port: 5432, database: db, username: 'postgres', ssl: { mode: 'none' } };
 const signal = (): AbortSignal => new AbortController().signal;
 
-async function rejectsWith(p: Promise<unknown>, kind: string, message: RegExp, hint?: RegExp): Promise<ConnectorError> {
-  let caught: unknown;
-  await assert.rejects(p, (e: unknown) => {
-    caught = e;
-    return true;
-  });
-  assert.ok(caught instanceof ConnectorError, `expected a ConnectorError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  assert.match(caught.message, message);
-  if (hint) assert.match(caught.hint, hint);
-  return caught;
-}
 
-/** A TCP server that accepts connections and never answers (a hung or firewalled server). */
-async function blackHole(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  return {
-    port,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
-}
 
 async function freePort(): Promise<number> {
   const hole = await blackHole();

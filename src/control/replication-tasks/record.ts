@@ -1,5 +1,5 @@
 /** A replication task and its per-table statistics as OpenDMS stores them. */
-import type { MigrationType, StartType, TableState } from '../../engine/ports.js';
+import type { MigrationType, StartType, TableStats } from '../../engine/ports.js';
 
 export type TaskStatus =
   | 'creating' | 'ready' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'
@@ -57,26 +57,17 @@ export interface TaskRecord {
   readonly stoppedAt?: string;
 }
 
-/** What the engine last reported for one table of a task (TableStats with ISO dates). */
-export interface TableStatsRecord {
+/** What the engine last reported for one table of a task: its TableStats, dates as ISO strings. */
+export interface TableStatsRecord extends Omit<TableStats, 'fullLoadStartTime' | 'fullLoadEndTime' | 'lastUpdateTime'> {
   /** Synthetic key (tableStatsKey): table statistics have no ARN in DMS. */
   readonly arn: string;
   readonly identifier: string;
   readonly taskArn: string;
   /** The run that reported these statistics. */
   readonly runId: number;
-  readonly schemaName: string;
-  readonly tableName: string;
-  readonly state: TableState;
-  readonly fullLoadRows: number;
-  readonly fullLoadErrorRows: number;
-  readonly truncatedLobValues: number;
-  readonly estimatedRows: number;
   readonly fullLoadStartTime?: string;
   readonly fullLoadEndTime?: string;
-  readonly reloaded: boolean;
   readonly lastUpdateTime: string;
-  readonly detail?: string;
 }
 
 export const tableStatsKey = (taskArn: string, schema: string, table: string): string =>
