@@ -9,11 +9,9 @@
  * and pgloader (`apt-get install pgloader`).
  *
  * BENCH_SHOW_LOG=1 prints each OpenDMS task log (per-table timings); PROFILE_DIR=/dir makes
- * the OpenDMS server write a CPU profile there (test/helpers/process.ts). Quicker loops:
- * zz-profile.mts (OpenDMS PG -> PG only), zz-pgpair.mts and zz-mariapair.mts (one pair,
- * with OpenDMS CPU seconds, steadier than wall time on a busy machine), zz-lobmem.mts (peak
- * RSS with LOB-heavy tables).
+ * the OpenDMS server write a CPU profile there (test/helpers/process.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { createMariadbDataset, createPostgresDataset, mariadbAdmin, mariadbDataBytes, pgAdmin, pgCounts, pgDataBytes, rowCounts } from './dataset.js';
 import { pgDumpPsql, pgloader, type Measured } from './peers.js';
 import { runOpenDms } from './opendms.js';
@@ -41,7 +39,16 @@ async function checkCounts(database: string, schema: string, who: string): Promi
   if (total !== expected) throw new Error(`${who} loaded ${total} rows, expected ${expected}: ${JSON.stringify(counts)}`);
 }
 
+/** The peers' programs, checked before minutes of data generation rather than after. */
+function checkTools(): void {
+  const missing = ['pg_dump', 'psql', 'pgloader', '/usr/bin/time'].filter((t) => spawnSync('bash', ['-c', `command -v ${t}`]).status !== 0);
+  if (missing.length > 0) {
+    throw new Error(`missing ${missing.join(', ')}: install them with \`apt-get update && apt-get install -y postgresql-client pgloader time\`, then run the benchmark again`);
+  }
+}
+
 async function main(): Promise<void> {
+  checkTools();
   const created: { pg: string[]; maria: string[] } = { pg: [], maria: [] };
   const lines: Line[] = [];
   try {

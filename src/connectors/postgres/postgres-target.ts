@@ -15,11 +15,21 @@ import { PostgresTableWriter } from './postgres-writer.js';
 export class PostgresTargetSession implements TargetSession {
   /** Its writers take raw COPY text (PostgresTableWriter.writeCopyText). */
   readonly writesCopyText = true;
+  readonly buildsKeyFasterAfterLoad = true;
 
   constructor(private readonly params: ConnectionParams) {}
 
   tableExists(table: TableRef, signal: AbortSignal): Promise<boolean> {
     return withDataSession(this.params, signal, async (client) => (await relationOid(client, table)) !== undefined);
+  }
+
+  hasPrimaryKey(table: TableRef, signal: AbortSignal): Promise<boolean> {
+    return withDataSession(this.params, signal, async (client) => {
+      const oid = await relationOid(client, table);
+      if (oid === undefined) return false;
+      const r = await client.query('SELECT 1 FROM pg_index WHERE indrelid = $1 AND indisprimary', [oid]);
+      return (r.rowCount ?? 0) > 0;
+    });
   }
 
   ensureSchema(schema: string, signal: AbortSignal): Promise<void> {

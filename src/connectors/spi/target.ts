@@ -25,7 +25,19 @@ export interface TargetSession {
    * the engine may then stream a SourceSession.readCopyText straight into them.
    */
   readonly writesCopyText?: boolean;
+  /**
+   * True when building a table's primary key index after its rows are in is cheaper than
+   * maintaining it row by row (PostgreSQL: one sorted build instead of a B-tree insert per
+   * row). False or absent where the key is the table's storage order (InnoDB's clustered
+   * index: adding it afterwards rebuilds the whole table).
+   */
+  readonly buildsKeyFasterAfterLoad?: boolean;
   tableExists(table: TableRef, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Whether the table has a primary key. Targets with buildsKeyFasterAfterLoad implement it:
+   * a run stopped before it added a deferred key finds the table keyless when it resumes.
+   */
+  hasPrimaryKey?(table: TableRef, signal: AbortSignal): Promise<boolean>;
   /** Creates the schema (MySQL: database) when missing. */
   ensureSchema(schema: string, signal: AbortSignal): Promise<void>;
   dropTable(table: TableRef, signal: AbortSignal): Promise<void>;

@@ -21,6 +21,7 @@ import { SegmentWriter } from './segment-writer.js';
 import { loadSegmentRaw, rawCopyFits } from './raw-copy.js';
 import { WriteGatherer, maxWriteRows, readBatchBytes } from './write-gatherer.js';
 import { prepareTable } from './table-preparer.js';
+import { keyTiming, type KeyTiming } from './key-timing.js';
 
 /** Rows per read batch (capped by CommitRate): big enough for bulk writes, small enough for memory. */
 export const readBatchRows = 1000;
@@ -67,8 +68,14 @@ export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
     });
     logTransformation(ctx, plan, transform);
     const deferredPk = job.deferredPk ?? { pending: false };
-    const created = await prepare(ctx, plan, lob, job.reload === true, signal);
-    if (created) deferredPk.pending = ctx.settings.createPkAfterFullLoad && plan.primaryKey.length > 0;
+    const timing = keyTiming({
+      plan,
+      source: job.info,
+      createPkAfterFullLoad: ctx.settings.createPkAfterFullLoad,
+      targetPrefersAfter: ctx.target.buildsKeyFasterAfterLoad === true,
+    });
+    const created = await prepare(ctx, plan, lob, timing, job.reload === true, signal);
+    if (created) deferredPk.pending = timing !== 'with-table';
     await reportOversized(ctx, job, lob, signal);
     const segments = await planSegments(ctx, job, signal);
     const errors = { count: 0 };
@@ -76,7 +83,7 @@ export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
     if (deferredPk.pending) {
       await ctx.targetLock.run(signal, () => ctx.target.addPrimaryKey(plan.target, plan.primaryKey, signal));
       deferredPk.pending = false;
-      ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Primary key (${plan.primaryKey.join(', ')}) added to ${tableName(plan.target)} after the load`);
+      ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Primary key (${plan.primaryKey.join(', ')}) added to ${tableName(plan.target)} after the load${timing === 'after-load-safe' ? ' (built once instead of row by row: the source key guarantees the rows are unique)' : ''}`);
     }
     // A reload asked for while the primary key was being added: the table starts over, so it
     // must not show 'Table completed' in between.
@@ -142,7 +149,7 @@ function logTransformation(ctx: RunContext, plan: TablePlan, transform: RowTrans
 }
 
 /** Returns whether this run created the table. */
-async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, reload: boolean, signal: AbortSignal): Promise<boolean> {
+async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, timing: KeyTiming, reload: boolean, signal: AbortSignal): Promise<boolean> {
   const excluded = new Set(lob.mode === 'excluded' ? lob.columns : []);
   const def: TargetTableDef = {
     schema: plan.target.schema,
@@ -163,7 +170,7 @@ async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, reloa
     );
   }
   const prepared = await ctx.targetLock.run(signal, () =>
-    prepareTable({ target: ctx.target, def, mode: ctx.settings.targetTablePrepMode, startType: ctx.startType, pkAfterLoad: ctx.settings.createPkAfterFullLoad, reload, signal }),
+    prepareTable({ target: ctx.target, def, mode: ctx.settings.targetTablePrepMode, startType: ctx.startType, pkAfterLoad: timing !== 'with-table', reload, signal }),
   );
   ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_INFO', `Target table ${tableName(plan.target)} ${prepared.actions.join(', ')} (TargetTablePrepMode ${ctx.settings.targetTablePrepMode})`);
   for (const n of prepared.notices) {

@@ -12,7 +12,10 @@ import type { DdlNotice, TargetSession, TargetTableDef } from '../../connectors/
 import type { EngineSettings, StartType } from '../ports.js';
 
 export interface PreparedTable {
-  /** True when this run created the table (so it may add the primary key after the load). */
+  /**
+   * True when the table still needs its primary key after the load: this run created it
+   * without one, or (resume, reload) an earlier run did and stopped before adding it.
+   */
   readonly created: boolean;
   /** What was done, for the task log: `dropped and created`, `truncated`, `kept` ... */
   readonly actions: readonly string[];
@@ -50,17 +53,28 @@ export async function prepareTable(opts: {
     case 'TRUNCATE_BEFORE_LOAD':
       if (!exists) return create(['did not exist']);
       await target.truncateTable(ref, signal);
-      return { created: false, actions: ['truncated'], notices: [] };
+      return { created: await keyStillPending(opts), actions: ['truncated'], notices: [] };
     case 'DO_NOTHING':
       if (!exists) return create(['did not exist']);
       if (opts.reload) {
         await target.truncateTable(ref, signal);
-        return { created: false, actions: ['truncated (ReloadTables loads the table again from scratch)'], notices: [] };
+        return { created: await keyStillPending(opts), actions: ['truncated (ReloadTables loads the table again from scratch)'], notices: [] };
       }
       if (opts.startType === 'resume-processing') {
         await target.truncateTable(ref, signal);
-        return { created: false, actions: ['truncated (resume-processing reloads a table the previous run did not complete)'], notices: [] };
+        return { created: await keyStillPending(opts), actions: ['truncated (resume-processing reloads a table the previous run did not complete)'], notices: [] };
       }
       return { created: false, actions: ['kept as is'], notices: [] };
   }
+}
+
+/**
+ * A table kept from an earlier run of the task that was to get its key after the load, and
+ * stopped before: resume-processing and ReloadTables add it once the table is loaded again.
+ * Only then: a first start never adds a key to a table the user made.
+ */
+async function keyStillPending(opts: { target: TargetSession; def: TargetTableDef; pkAfterLoad: boolean; startType: StartType; reload?: boolean; signal: AbortSignal }): Promise<boolean> {
+  if (!opts.pkAfterLoad || opts.def.primaryKey.length === 0 || !opts.target.hasPrimaryKey) return false;
+  if (opts.startType !== 'resume-processing' && !opts.reload) return false;
+  return !(await opts.target.hasPrimaryKey(opts.def, opts.signal));
 }
