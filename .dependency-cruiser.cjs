@@ -53,6 +53,19 @@ module.exports = {
       from: { path: '^src/control/' },
       to: { path: '^src/connectors/(postgres|mysql)/' },
     },
+    {
+      name: 'schema-conversion-is-pure',
+      comment: 'Parse, convert, print: no I/O, so it imports only itself, common and the neutral data types.',
+      severity: 'error',
+      from: { path: '^src/schema-conversion/' },
+      to: { path: '^src/', pathNot: '^src/(schema-conversion|common)/|^src/connectors/spi/data-types\\.ts$' },
+    },
+    {
+      name: 'storage-knows-only-common',
+      severity: 'error',
+      from: { path: '^src/storage/' },
+      to: { path: '^src/', pathNot: '^src/(storage|common)/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
