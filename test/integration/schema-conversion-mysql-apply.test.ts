@@ -14,7 +14,7 @@ import type { ConversionResult, DdlStatement, SchemaDef } from '../../src/schema
 import { mariaDropDatabase, mariaQuery, withMaria, uniqueSuffix } from '../helpers/databases.js';
 
 const db = `opendms_it_pg2my_${uniqueSuffix()}`;
-const script = readFileSync(new URL('../fixtures/sakila-pg/postgres-sakila-schema.sql', import.meta.url), 'utf8');
+const script = readFileSync(new URL('../fixtures/sakila/postgres-sakila-schema.sql', import.meta.url), 'utf8');
 
 describe('PostgreSQL Sakila converted and applied to MariaDB', () => {
   let result: ConversionResult;

@@ -15,7 +15,7 @@ import { translatePostgresSql } from '../../src/schema-conversion/sql/postgres-t
 import type { ConvertOptions } from '../../src/schema-conversion/convert-options.js';
 import type { ObjectReport } from '../../src/schema-conversion/model.js';
 
-const sakila = readFileSync(new URL('../fixtures/sakila-pg/postgres-sakila-schema.sql', import.meta.url), 'utf8');
+const sakila = readFileSync(new URL('../fixtures/sakila/postgres-sakila-schema.sql', import.meta.url), 'utf8');
 const ctx = { schema: 'public', schemaName: (s: string) => s, tableName: (_s: string, t: string) => t, columnName: (_s: string, _t: string | undefined, c: string) => c };
 
 /** Parses, converts and prints a small script; fails on parse problems unless allowed. */
