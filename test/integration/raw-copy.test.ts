@@ -27,6 +27,7 @@ function instrumented(raw: boolean): { supervisor: TaskSupervisor; reporter: Rec
     testConnection: (p, s) => c.testConnection(p, s),
     listSchemas: (p, s) => c.listSchemas(p, s),
     openTarget: (p, s) => c.openTarget(p, s),
+    openSchemaDdl: () => Promise.reject(new Error('openSchemaDdl is not used in this test')),
     openSource: async (p, s) => {
       const inner = await c.openSource(p, s);
       const outer: SourceSession = {

@@ -326,6 +326,7 @@ export function fakeConnector(source: () => FakeSource, target: () => FakeTarget
     listSchemas: async () => [],
     openSource: async () => source(),
     openTarget: async () => target(),
+    openSchemaDdl: () => Promise.reject(new Error('openSchemaDdl is not used in this test')),
   };
 }
 

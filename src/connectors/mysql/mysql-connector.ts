@@ -13,6 +13,8 @@ import { mysqlErrorClassifier } from './mysql-errors.js';
 import { mysqlFlavourOf, mysqlFlavours, openMysqlSession, type MysqlSession } from './mysql-session.js';
 import { openMysqlSource } from './mysql-source.js';
 import { openMysqlTarget } from './mysql-target.js';
+import { openMysqlSchemaDdl } from './mysql-schema-ddl.js';
+import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -38,6 +40,11 @@ export class MysqlConnector implements Connector {
   /** A full-load target: DDL from neutral types, LOAD DATA / multi-row INSERT writers. */
   openTarget(params: ConnectionParams, signal: AbortSignal): Promise<TargetSession> {
     return openMysqlTarget(params, signal);
+  }
+
+  /** Schema conversion's access: read DDL with SHOW CREATE, apply DDL and undo it on failure. */
+  openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess> {
+    return openMysqlSchemaDdl(params, signal);
   }
 
   /** One connection per operation, closed before the operation settles. */

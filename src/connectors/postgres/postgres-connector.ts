@@ -9,6 +9,8 @@ import { postgresErrorClassifier } from './postgres-errors.js';
 import { openDataSession, openPostgresSession, type PostgresSession } from './postgres-session.js';
 import { exportSnapshot, PostgresSourceSession } from './postgres-source.js';
 import { PostgresTargetSession } from './postgres-target.js';
+import { openPostgresSchemaDdl } from './postgres-schema-ddl.js';
+import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -57,6 +59,11 @@ export class PostgresConnector implements Connector {
       await s.client.query('SELECT 1');
     });
     return new PostgresTargetSession(params);
+  }
+
+  /** Schema conversion's access: read the DDL of schemas, apply DDL in one transaction. */
+  openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess> {
+    return this.withDeadline(params, signal, 0, (s) => openPostgresSchemaDdl(params, s));
   }
 
   /** One connection per operation, closed before the operation settles. */

@@ -6,6 +6,7 @@
 import type { ConnectionParams } from './connection-params.js';
 import type { SourceSession } from './source.js';
 import type { TargetSession } from './target.js';
+import type { SchemaDdlAccess } from './schema-ddl.js';
 
 export interface Connector {
   /** The DMS engine names this connector serves. */
@@ -29,4 +30,7 @@ export interface Connector {
 
   /** Opens a target for a full load; the caller closes it. */
   openTarget(params: ConnectionParams, signal: AbortSignal): Promise<TargetSession>;
+
+  /** Opens a session for schema conversion (read DDL, apply DDL); the caller closes it. */
+  openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess>;
 }

@@ -6,3 +6,4 @@ export { type NeutralType, type Value, type Row, type TableRef, type ColumnInfo,
 export type { FilterCondition, ColumnFilter, KeyRange, ReadRequest, SourceSession, CopyTextRead } from './source.js';
 export type { TargetColumn, TargetTableDef, DdlNotice, TargetSession, TableWriter } from './target.js';
 export { DataLoadError } from './data-load-error.js';
+export type { SchemaDdlDump, DdlApplyFailure, DdlApplyResult, SchemaDdlAccess } from './schema-ddl.js';
