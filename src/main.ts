@@ -5,12 +5,16 @@
 import { startApp, StartupError } from './app.js';
 import { ConfigError, loadConfig, options } from './config.js';
 import { printTaskLog } from './cli/task-logs-command.js';
+import { runSecretsCommand } from './cli/secrets-command.js';
 
 const usage = `Usage: opendms <command> [options]
 
 Commands:
   serve     Start the OpenDMS API (AWS DMS API over AWS JSON 1.1)
   logs      Print a replication task's log: opendms logs <task-identifier-or-arn> [--data-dir <dir>] [--follow]
+  secrets   Manage the local secret store that data providers' SecretsManagerSecretId name:
+            opendms secrets put <secret-id> (--value <json> | --value-file <file> | --username <u> --password-stdin)
+            opendms secrets list | opendms secrets delete <secret-id>   (each with [--data-dir <dir>]; see opendms secrets help)
   help      Show this help
 
 Options of serve (each also read from its environment variable):
@@ -49,6 +53,12 @@ async function serve(argv: readonly string[]): Promise<void> {
   process.on('SIGINT', onSignal);
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
@@ -57,6 +67,9 @@ export async function main(argv: readonly string[]): Promise<void> {
         return await serve(rest);
       case 'logs':
         process.exitCode = await printTaskLog(rest, process.stdout, process.stderr);
+        return;
+      case 'secrets':
+        process.exitCode = await runSecretsCommand(rest, { out: process.stdout, err: process.stderr, readStdin });
         return;
       case undefined:
       case 'help':

@@ -9,6 +9,10 @@ import type { SchemaRefreshRecord } from './schemas/record.js';
 import type { CertificateRecord } from './certificates/record.js';
 import type { EventSubscriptionRecord } from './events/record.js';
 import type { TableStatsRecord, TaskRecord } from './replication-tasks/record.js';
+import type { InstanceProfileRecord } from './instance-profiles/record.js';
+import type { DataProviderRecord } from './data-providers/record.js';
+import type { MigrationProjectRecord } from './migration-projects/record.js';
+import type { SecretRecord } from './secrets/record.js';
 
 export interface Repositories {
   readonly subnetGroups: ResourceRepository<SubnetGroupRecord>;
@@ -21,6 +25,11 @@ export interface Repositories {
   readonly tasks: ResourceRepository<TaskRecord>;
   /** One record per task and table (tableStatsKey): what the engine last reported for it. */
   readonly tableStatistics: ResourceRepository<TableStatsRecord>;
+  readonly instanceProfiles: ResourceRepository<InstanceProfileRecord>;
+  readonly dataProviders: ResourceRepository<DataProviderRecord>;
+  readonly migrationProjects: ResourceRepository<MigrationProjectRecord>;
+  /** The local secret store (control/secrets): one scope for the whole installation. */
+  readonly secrets: ResourceRepository<SecretRecord>;
 }
 
 export function createRepositories(store: Store): Repositories {
@@ -34,5 +43,9 @@ export function createRepositories(store: Store): Repositories {
     eventSubscriptions: new ResourceRepository(store, 'event-subscription'),
     tasks: new ResourceRepository(store, 'replication-task'),
     tableStatistics: new ResourceRepository(store, 'table-statistics'),
+    instanceProfiles: new ResourceRepository(store, 'instance-profile'),
+    dataProviders: new ResourceRepository(store, 'data-provider'),
+    migrationProjects: new ResourceRepository(store, 'migration-project'),
+    secrets: new ResourceRepository(store, 'local-secret'),
   };
 }

@@ -3,10 +3,12 @@
  * against the real local PostgreSQL and MariaDB (see scripts/services/setup.sh).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateEndpointCommand,
@@ -27,6 +29,8 @@ import {
 import { pgCreateDatabase, pgDropDatabase, pgExec, uniqueSuffix } from '../helpers/databases.js';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 import { blackHole } from '../helpers/network.js';
+
+const bin = fileURLToPath(new URL('../../bin/opendms.mjs', import.meta.url));
 
 const suffix = uniqueSuffix();
 const db = `opendms_api_conn_${suffix}`;
@@ -170,13 +174,22 @@ describe('connections', () => {
       // DMS offers MySQL-family endpoints none, verify-ca and verify-full; this MariaDB has SSL off.
       [{ EngineName: 'mariadb', Port: 3306, Username: 'root', Password: '', DatabaseName: undefined, SslMode: 'verify-ca', CertificateArn: ca.Certificate!.CertificateArn! }, 'failed', /does not support SSL.*SslMode/],
       [{ EngineName: 'oracle', Port: 1521, DatabaseName: 'ORCL' }, 'failed', /Connection tests for oracle are not supported yet/],
-      // Credentials in Secrets Manager: no secret store yet, so say that rather than try without a password.
+      // Credentials in a secret the local store does not hold: say which and how to add it,
+      // rather than try without a password.
       [
         { Password: undefined, PostgreSQLSettings: { SecretsManagerSecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:pg-abc', SecretsManagerAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' } },
         'failed',
-        /cannot read AWS Secrets Manager secrets yet.*Username and Password/,
+        /secret arn:aws:secretsmanager:.*pg-abc of endpoint .* is not in OpenDMS's secret store.*opendms secrets put/,
+      ],
+      // The same with the secret put by `opendms secrets` (ARN suffix and all): the password comes from it.
+      [
+        { Username: undefined, Password: undefined, PostgreSQLSettings: { SecretsManagerSecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:conn/pg-Xy12Zw', SecretsManagerAccessRoleArn: 'arn:aws:iam::123456789012:role/dms-secrets' } },
+        'successful',
+        /^$/,
       ],
     ];
+    const put = spawnSync(process.execPath, [bin, 'secrets', 'put', 'conn/pg', '--value', JSON.stringify({ username: role, password }), '--data-dir', server.dataDir], { encoding: 'utf8' });
+    assert.equal(put.status, 0, put.stderr);
     const eps = await Promise.all(cases.map(([input]) => createEndpoint(dms, input)));
     await Promise.all(eps.map((ep) => dms.send(new TestConnectionCommand({ EndpointArn: ep.arn, ReplicationInstanceArn: instance.arn }))));
     for (const [i, [input, status, message]] of cases.entries()) {

@@ -10,6 +10,8 @@ import type { Connectors } from '../../connectors/registry.js';
 import type { Repositories } from '../repositories.js';
 import { connectionParamsOf } from '../endpoints/connection-params.js';
 import type { EndpointRecord } from '../endpoints/record.js';
+import { lookUpSecret } from '../secrets/secret-lookup.js';
+import { secretReader } from '../secrets/secret-store.js';
 
 export type EndpointTarget =
   | { readonly ok: true; readonly connector: Connector; readonly params: ConnectionParams }
@@ -28,14 +30,17 @@ export function endpointTarget(repos: Repositories, connectors: Connectors, endp
   if (!connector) {
     return { ok: false, message: `${activity} for ${p.engineName} are not supported yet: OpenDMS can connect to ${connectors.engines.join(', ')}.` };
   }
-  // Credentials from AWS Secrets Manager need a secret store OpenDMS does not have yet; a
-  // connection attempt without them would fail with a misleading authentication error.
+  // Credentials named by a SecretsManagerSecretId come from OpenDMS's local secret store
+  // (`opendms secrets put`); values given on the endpoint itself win.
   const secretId = Object.values(p.settings).map((b) => b.SecretsManagerSecretId).find((v) => typeof v === 'string');
   if (secretId !== undefined && p.password === undefined) {
-    return {
-      ok: false,
-      message: `Endpoint ${endpoint.identifier} takes its credentials from the secret ${String(secretId)}, and OpenDMS cannot read AWS Secrets Manager secrets yet: set Username and Password on the endpoint with ModifyEndpoint instead.`,
-    };
+    const s = lookUpSecret(secretReader(repos.secrets), String(secretId), `endpoint ${endpoint.identifier}`);
+    if (!s.ok) return s;
+    p.username ??= s.value.username;
+    p.password = s.value.password;
+    if (s.value.host !== undefined) p.serverName ??= s.value.host;
+    if (s.value.port !== undefined) p.port ??= s.value.port;
+    if (s.value.dbname !== undefined) p.databaseName ??= s.value.dbname;
   }
   if (!p.serverName) return { ok: false, message: `Endpoint ${endpoint.identifier} has no ServerName: set it with ModifyEndpoint, then try again.` };
   const port = p.port ?? defaultPorts[p.engineName];
