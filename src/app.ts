@@ -21,6 +21,7 @@ import { eventModule } from './control/events/module.js';
 import { replicationInstanceModule } from './control/replication-instances/module.js';
 import { replicationTaskModule } from './control/replication-tasks/module.js';
 import { ControlTaskReporter } from './control/replication-tasks/task-reporter.js';
+import { secondaryObjectsPlanner } from './control/replication-tasks/secondary-objects-planner.js';
 import { taskLogRoute } from './control/replication-tasks/task-log-route.js';
 import { schemaModule } from './control/schemas/module.js';
 import { SubnetGroupService } from './control/subnet-groups/subnet-group-service.js';
@@ -28,6 +29,16 @@ import { createConnectors } from './connectors/registry.js';
 import { TaskLogStore } from './engine/task-log/task-log-store.js';
 import { TaskSupervisor } from './engine/task-supervisor.js';
 import { subnetGroupHandlers } from './control/subnet-groups/handlers.js';
+import { dataProviderModule } from './control/data-providers/module.js';
+import { instanceProfileModule } from './control/instance-profiles/module.js';
+import { migrationProjectModule } from './control/migration-projects/module.js';
+import type { ProjectContext } from './control/migration-projects/project-context.js';
+import { StoreProjectContext } from './control/migration-projects/project-context-impl.js';
+import { SecretStore } from './control/secrets/secret-store.js';
+import { LocalObjectStore, type ObjectStore } from './storage/object-store.js';
+import { closeMetadataModels, metadataModelModule } from './control/metadata-models/module.js';
+import { metadataModelProjectHooks } from './control/metadata-models/project-hooks.js';
+import { parseTransformationRules } from './schema-conversion/index.js';
 import { tagHandlers } from './control/tags/handlers.js';
 import { TagService } from './control/tags/tag-service.js';
 import { EventRepository } from './store/event-repository.js';
@@ -38,6 +49,10 @@ import { TagRepository } from './store/tag-repository.js';
 export interface App {
   readonly url: string;
   readonly dispatcher: Dispatcher;
+  /** Migration projects as schema conversion sees them (tests use it to check connections). */
+  readonly projects: ProjectContext;
+  /** Where reports and exports go (the results folder standing in for S3). */
+  readonly objectStore: ObjectStore;
   stop(): Promise<void>;
 }
 
@@ -86,7 +101,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const connectors = createConnectors();
   const taskLogs = new TaskLogStore(config.dataDir);
   const taskReporter = new ControlTaskReporter(deps, taskLogs);
-  const engine = new TaskSupervisor({ reporter: taskReporter, connectors, taskLogs, clock, log });
+  const engine = new TaskSupervisor({ reporter: taskReporter, connectors, taskLogs, clock, log, secondaryObjects: secondaryObjectsPlanner });
   dispatcher.register(replicationInstanceModule(deps, { subnetGroups, taskLogs }));
   dispatcher.register(endpointModule(deps));
   dispatcher.register(certificateModule(deps));
@@ -95,6 +110,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   dispatcher.register(eventModule(deps));
   dispatcher.register(accountModule(deps));
   dispatcher.register(replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors }));
+  // Schema conversion resources. Secrets are read from the store at each use, so a secret put
+  // with `opendms secrets` while the server runs is seen at once.
+  const secrets = new SecretStore(store, repos.secrets, clock);
+  const projects = new StoreProjectContext({ repos, connectors, secrets });
+  const objectStore = new LocalObjectStore(config.resultsDir);
+  dispatcher.register(instanceProfileModule(deps));
+  dispatcher.register(dataProviderModule(deps));
+  // A project with a request under way is not modified or deleted; deleting one removes its
+  // requests and models; its TransformationRules are checked by the converter's own parser.
+  dispatcher.register(
+    migrationProjectModule(deps, {
+      ...metadataModelProjectHooks(deps),
+      validateTransformationRules: (json) => void parseTransformationRules(json, 'TransformationRules'),
+    }),
+  );
+  dispatcher.register(metadataModelModule(deps, { projects, objects: objectStore }));
 
   const routes: PlainRoute[] = [taskLogRoute(repos, taskLogs, { authenticated: credentials !== undefined })];
   const gateway = new Gateway({ dispatcher, clock, log, routes, ...(credentials ? { credentials } : {}) });
@@ -113,9 +144,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   return {
     url,
     dispatcher,
+    projects,
+    objectStore,
     stop: () =>
       (stopping ??= (async () => {
         await gateway.close();
+        // Conversions in worker threads are terminated; their requests settle at the next start.
+        await closeMetadataModels(deps);
         // Runs end with the process: reports from here on are dropped, so a task stopped by
         // the shutdown is found interrupted (and settled) at the next start.
         taskReporter.close();

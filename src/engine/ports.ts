@@ -3,7 +3,7 @@
  * through TaskEngine; the engine reports what happens through TaskReporter, which control
  * implements (so the engine never imports control). One run = one attempt of one task.
  */
-import type { ConnectionParams, TableRef } from '../connectors/spi/index.js';
+import type { ConnectionParams, NeutralType, SchemaDdlDump, TableRef } from '../connectors/spi/index.js';
 
 export type StartType = 'start-replication' | 'resume-processing' | 'reload-target';
 export type MigrationType = 'full-load' | 'cdc' | 'full-load-and-cdc';
@@ -27,6 +27,12 @@ export interface EngineSettings {
   readonly lobMaxSizeKb: number;
   readonly targetTablePrepMode: 'DO_NOTHING' | 'DROP_AND_CREATE' | 'TRUNCATE_BEFORE_LOAD';
   readonly createPkAfterFullLoad: boolean;
+  /**
+   * OpenDmsSettings.CreateSecondaryObjectsAfterFullLoad: once every table is loaded, create the
+   * source's secondary indexes, unique constraints, foreign keys and identities on the target
+   * (needs DROP_AND_CREATE). Absent = false, DMS's behaviour.
+   */
+  readonly createSecondaryObjectsAfterFullLoad?: boolean;
   readonly maxFullLoadSubTasks: number;
   readonly commitRate: number;
   readonly logging: {
@@ -158,4 +164,68 @@ export interface TaskEngine {
   isRunning(taskArn: string): boolean;
   /** Stops every run (server shutdown) and waits for them. */
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Secondary objects after the full load (OpenDmsSettings.CreateSecondaryObjectsAfterFullLoad)
+
+/** One loaded table, as the run's plan has it. */
+export interface SecondaryObjectsTable {
+  readonly source: TableRef;
+  readonly target: TableRef;
+  /** The target columns loaded from source columns (added columns are not listed; removed ones are absent). */
+  readonly columns: readonly { readonly source: string; readonly target: string; readonly targetType: NeutralType }[];
+}
+
+export interface SecondaryObjectsRequest {
+  /** DMS engine names (postgres, aurora-postgresql, mysql, mariadb, aurora). */
+  readonly sourceEngine: string;
+  readonly targetEngine: string;
+  /** The target server's version string, when known. */
+  readonly targetVersion?: string;
+  /** The source DDL of the loaded tables' schemas. */
+  readonly sourceDdl: SchemaDdlDump;
+  /** Every table of the full load (all completed). */
+  readonly tables: readonly SecondaryObjectsTable[];
+}
+
+/**
+ * One object to create on the target: its statements are applied together (one
+ * applyDdl call: one transaction on PostgreSQL, one connection on MySQL), so an identity's
+ * ALTER and its sequence move succeed or fail as one.
+ */
+export interface SecondaryObject {
+  readonly kind: 'index' | 'unique' | 'foreign-key' | 'identity';
+  /** For the task log: `index "film_title_idx" on "public"."film"`. */
+  readonly object: string;
+  readonly statements: readonly string[];
+}
+
+export interface SecondaryObjectsPlan {
+  /** In the order to apply: unique constraints, indexes, identities, foreign keys. */
+  readonly objects: readonly SecondaryObject[];
+  /** Objects not created and why (a foreign key to a table outside the task, a removed column ...). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * Turns the source DDL into the target's secondary objects. Control implements it with
+ * schema conversion (the engine may not import it); pure, so it may throw on rules it
+ * cannot apply (the run logs the message).
+ */
+export interface SecondaryObjectsPlanner {
+  plan(req: SecondaryObjectsRequest): SecondaryObjectsPlan;
+  /**
+   * Before a run drops and creates its tables again: the foreign keys between the task's
+   * target tables (as an earlier run created them), dropped first so that they do not stop
+   * the drops. Foreign keys of tables outside the task are never touched.
+   */
+  foreignKeysToDrop(req: ForeignKeysToDropRequest): readonly { readonly object: string; readonly sql: string }[];
+}
+
+export interface ForeignKeysToDropRequest {
+  /** The target DDL of the task's target schemas. */
+  readonly targetDdl: SchemaDdlDump;
+  /** The task's target tables. */
+  readonly tables: readonly TableRef[];
 }

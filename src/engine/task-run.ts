@@ -13,11 +13,12 @@ import type { Connector, SourceSession, TableInfo, TableRef, TargetSession } fro
 import type { ConnectorLookup } from './connector-lookup.js';
 import { LoadScheduler } from './full-load/load-scheduler.js';
 import { loadTable } from './full-load/table-loader.js';
+import { createSecondaryObjects, dropSecondaryForeignKeys, logSecondaryObjectsNotCreated, wantsSecondaryObjects } from './full-load/secondary-objects.js';
 import { noTablesMessage } from './full-load/no-tables-message.js';
 import { SlotPool } from './full-load/slot-pool.js';
 import { MappingError } from './mapping/index.js';
 import { mappingPlanner, type Planner } from './planner.js';
-import type { EndpointSpec, LogSeverity, ReloadTablesResult, RunOutcome, TaskReporter, TaskRunSpec } from './ports.js';
+import type { EndpointSpec, LogSeverity, ReloadTablesResult, RunOutcome, SecondaryObjectsPlanner, TaskReporter, TaskRunSpec } from './ports.js';
 import { tableName, type LogComponent, type RunContext, type RunLog } from './run-context.js';
 import { TaskFailure, explain, isConnectionFailure } from './run-errors.js';
 import { safeReporter } from './safe-reporter.js';
@@ -34,6 +35,8 @@ export interface TaskRunDeps {
   readonly planner?: Planner;
   /** How often a loading table's statistics may be reported (default 500 ms). */
   readonly statsThrottleMs?: number;
+  /** OpenDmsSettings.CreateSecondaryObjectsAfterFullLoad's statements (control's schema conversion). */
+  readonly secondaryObjects?: SecondaryObjectsPlanner;
 }
 
 export const stopReasons = {
@@ -49,6 +52,8 @@ export class TaskRun {
   private readonly reporter: TaskReporter;
   /** Set once the run has its plan: from then on ReloadTables can name its tables. */
   private scheduler?: LoadScheduler;
+  /** CreateSecondaryObjectsAfterFullLoad: the run got to that phase (so it logged what it did). */
+  private secondaryPhase = false;
 
   constructor(
     private readonly spec: TaskRunSpec,
@@ -143,6 +148,9 @@ export class TaskRun {
         signal,
         fail: (f) => this.fail(f),
       };
+      if (wantsSecondaryObjects(spec)) {
+        await dropSecondaryForeignKeys({ spec, tables: plan.tables, target: targetConnector, planner: this.deps.secondaryObjects, log: this.log, signal });
+      }
       await scheduler.run(ctx);
       if (this.failure) throw this.failure;
       signal.throwIfAborted();
@@ -162,8 +170,14 @@ export class TaskRun {
       }
       if (truncated > 0) this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `${truncated} LOB values were truncated by limited LOB mode (see the warnings above)`);
       this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Full load finished: ${stats.length - errored.length} tables completed, ${rows} rows loaded`);
+      if (wantsSecondaryObjects(spec)) {
+        this.secondaryPhase = true;
+        if (errored.length > 0) logSecondaryObjectsNotCreated(this.log, `${errored.length} tables are in error; reload them, then run the task again (reload-target) to create them`);
+        else await createSecondaryObjects({ spec, tables: plan.tables, source: sourceConnector, target: targetConnector, planner: this.deps.secondaryObjects, log: this.log, signal });
+      }
       return { kind: 'stopped', stopReason: stopReasons.fullLoadOnlyFinished };
     } catch (err) {
+      if (wantsSecondaryObjects(spec) && !this.secondaryPhase) logSecondaryObjectsNotCreated(this.log, 'the full load did not complete (the task stopped or failed)');
       return this.outcomeOf(err, stop);
     } finally {
       this.scheduler?.close();

@@ -4,7 +4,7 @@
  * control plane talks to it through TaskEngine only.
  *
  * Built by app.ts:
- *   new TaskSupervisor({ reporter, connectors: createConnectors(), taskLogs, clock, log })
+ *   new TaskSupervisor({ reporter, connectors: createConnectors(), taskLogs, clock, log, secondaryObjects })
  */
 import { systemClock, type Clock } from '../common/clock.js';
 import { OpenDmsError, messageOf } from '../common/errors.js';
@@ -12,7 +12,7 @@ import type { Logger } from '../common/logger.js';
 import type { ConnectorLookup } from './connector-lookup.js';
 import type { Planner } from './planner.js';
 import type { TableRef } from '../connectors/spi/index.js';
-import type { ReloadTablesResult, RunOutcome, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
+import type { ReloadTablesResult, RunOutcome, SecondaryObjectsPlanner, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
 import { StopRequested } from './run-errors.js';
 import { safeReporter } from './safe-reporter.js';
 import { TaskRun, stopReasons } from './task-run.js';
@@ -29,6 +29,8 @@ export interface TaskSupervisorOptions {
   readonly planner?: Planner;
   /** Tests only: how often loading tables report (default 500 ms). */
   readonly statsThrottleMs?: number;
+  /** OpenDmsSettings.CreateSecondaryObjectsAfterFullLoad (control's secondaryObjectsPlanner); without it the option only logs. */
+  readonly secondaryObjects?: SecondaryObjectsPlanner;
 }
 
 interface ActiveRun {
@@ -73,6 +75,7 @@ export class TaskSupervisor implements TaskEngine {
         log: this.log,
         ...(this.opts.planner ? { planner: this.opts.planner } : {}),
         ...(this.opts.statsThrottleMs !== undefined ? { statsThrottleMs: this.opts.statsThrottleMs } : {}),
+        ...(this.opts.secondaryObjects ? { secondaryObjects: this.opts.secondaryObjects } : {}),
       });
       this.log.info('task run starting', { taskArn: spec.taskArn, runId: spec.runId, startType: spec.startType });
       // Started on the next tick so that start() returns before the first report.

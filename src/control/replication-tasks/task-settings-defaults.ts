@@ -146,5 +146,10 @@ export function defaultTaskSettings(): Record<string, unknown> {
     CharacterSetSettings: null,
     PostProcessingRules: null,
     FailTaskWhenCleanTaskResourceFailed: false,
+    // OpenDMS's addition: after the full load, create the source's secondary indexes, unique
+    // constraints, foreign keys and identities on the target (DMS leaves them to its users).
+    OpenDmsSettings: {
+      CreateSecondaryObjectsAfterFullLoad: false,
+    },
   };
 }

@@ -159,4 +159,6 @@ export const taskSettingsSpec: SettingSpec = group({
   ),
   PostProcessingRules: { t: 'any' },
   FailTaskWhenCleanTaskResourceFailed: bool,
+  // OpenDMS's own settings (not DMS's): defaults keep DMS's behaviour.
+  OpenDmsSettings: group({ CreateSecondaryObjectsAfterFullLoad: bool }),
 });

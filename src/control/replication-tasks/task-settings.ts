@@ -188,6 +188,7 @@ export function toEngineSettings(doc: Doc): EngineSettings {
   const fullLoad = group('FullLoadSettings');
   const logging = group('Logging');
   const errors = group('ErrorBehavior');
+  const openDms = group('OpenDmsSettings');
   const components: Record<string, LogSeverity> = {};
   for (const c of (logging.LogComponents as { Id: string; Severity: LogSeverity }[] | undefined) ?? []) components[c.Id] = c.Severity;
   return {
@@ -199,6 +200,8 @@ export function toEngineSettings(doc: Doc): EngineSettings {
     lobMaxSizeKb: target.LobMaxSize as number,
     targetTablePrepMode: fullLoad.TargetTablePrepMode as EngineSettings['targetTablePrepMode'],
     createPkAfterFullLoad: fullLoad.CreatePkAfterFullLoad as boolean,
+    // Tasks stored before the group existed have none: false, DMS's behaviour.
+    createSecondaryObjectsAfterFullLoad: openDms.CreateSecondaryObjectsAfterFullLoad === true,
     maxFullLoadSubTasks: fullLoad.MaxFullLoadSubTasks as number,
     commitRate: fullLoad.CommitRate as number,
     logging: { enabled: logging.EnableLogging as boolean, components },
