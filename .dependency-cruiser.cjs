@@ -44,7 +44,7 @@ module.exports = {
       comment: 'The data plane knows connectors only through their SPI, and never the API, control plane or store.',
       severity: 'error',
       from: { path: '^src/engine/' },
-      to: { path: '^src/', pathNot: '^src/(engine|common|connectors/spi)/' },
+      to: { path: '^src/', pathNot: '^src/(engine|common|connectors/spi|mapping-rules)/' },
     },
     {
       name: 'only-app-wires-connectors',
@@ -55,10 +55,17 @@ module.exports = {
     },
     {
       name: 'schema-conversion-is-pure',
-      comment: 'Parse, convert, print: no I/O, so it imports only itself, common and the neutral data types.',
+      comment: 'Parse, convert, print: no I/O, so it imports only itself, common, the shared rule reading, the neutral data types and the native type-text mappings the connectors use too.',
       severity: 'error',
       from: { path: '^src/schema-conversion/' },
-      to: { path: '^src/', pathNot: '^src/(schema-conversion|common)/|^src/connectors/spi/data-types\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(schema-conversion|common|mapping-rules)/|^src/connectors/spi/(data-types|postgres-type-text|mysql-type-text)\\.ts$' },
+    },
+    {
+      name: 'mapping-rules-is-pure',
+      comment: 'The DMS rule reading shared by table mappings (engine) and migration-project rules (schema conversion): pure, so both may import it.',
+      severity: 'error',
+      from: { path: '^src/mapping-rules/' },
+      to: { path: '^src/', pathNot: '^src/(mapping-rules|common)/|^src/connectors/spi/data-types\\.ts$' },
     },
     {
       name: 'storage-knows-only-common',

@@ -8,14 +8,14 @@
  * changing what it means.
  */
 import type { NeutralType } from '../connectors/spi/data-types.js';
+import { MYSQL_MAX_DECIMAL, neutralOf } from '../mapping-rules/dms-data-types.js';
+import { applyNameAction } from '../mapping-rules/name-actions.js';
 import type { ConversionIssue, ConversionResult, ConversionStatus, Dialect, ObjectReport, SchemaModel, TableDef } from './model.js';
 import { renderMysqlType } from './mysql/mysql-type-names.js';
 import { renderPostgresType } from './postgres/postgres-type-names.js';
-import { MYSQL_MAX_DECIMAL, neutralOf } from './rules/dms-data-types.js';
 import { failRule, type RuleRef } from './rules/rule-json.js';
 import { quoteIdentifier, tokenize } from './sql/tokenizer.js';
 import {
-  applyNameAction,
   ruleMatchesColumn,
   ruleMatchesSchema,
   ruleMatchesTable,
@@ -69,7 +69,7 @@ function fold(rules: readonly TransformationRule[], start: string, what: string,
   let by: TransformationRule | undefined;
   for (const r of rules) {
     if (r.action === 'change-data-type') continue;
-    const next = applyNameAction(r, name);
+    const next = applyNameAction(r.action, name, r.value, r.oldValue);
     if (next.length === 0) failRule(refOf(r), `rule-action '${r.action}' turns ${what} ('${name}') into an empty name; change its value`);
     if (next !== name || r.action === 'rename') by = r;
     name = next;

@@ -17,8 +17,9 @@
  */
 import type { SchemaModel } from './model.js';
 import { CATEGORY_OF, emptySchema, filterSchema, LOCATOR_KEY_OF, type ModelObjectKind, type ModelObjectRef, OBJECT_KINDS, objectsOf } from './model-objects.js';
-import { orList, readRulesDocument, type RuleReader } from './rules/rule-json.js';
-import { matchesPattern } from './rules/wildcard.js';
+import { orList } from '../mapping-rules/rule-json.js';
+import { matchesPattern } from '../mapping-rules/wildcard.js';
+import { readRulesDocument, type RuleReader } from './rules/rule-json.js';
 
 export type SelectionAction = 'include' | 'explicit' | 'exclude';
 

@@ -6,7 +6,7 @@
 import type { ObjectReport } from './model.js';
 import type { ModelObjectKind } from './model-objects.js';
 import { formatSelectionRules, ruleIsForServer, type SelectionLocator, type SelectionRule, type SelectionRules } from './selection-rules.js';
-import { hasWildcard } from './rules/wildcard.js';
+import { hasWildcard } from '../mapping-rules/wildcard.js';
 
 /** The target name of a source schema, from its report line or any object in it. */
 function targetSchemaOf(report: readonly ObjectReport[], schema: string): string | undefined {

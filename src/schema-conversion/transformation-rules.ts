@@ -4,43 +4,26 @@
  * wildcards, rule-action), limited to what changes a converted schema: names of schemas,
  * tables and columns (rename, case, prefixes, suffixes) and column types (change-data-type).
  * Locators name SOURCE objects; actions apply to the TARGET name as earlier rules (by rule-id)
- * left it, so `convert-lowercase` on everything and `add-prefix` on one table chain. The
- * semantics and messages follow src/engine/mapping/transformations.ts.
+ * left it, so `convert-lowercase` on everything and `add-prefix` on one table chain. Wildcards,
+ * data types and name actions are the shared ones of src/mapping-rules/ (a task's too).
  */
 import type { NeutralType } from '../connectors/spi/data-types.js';
-import { type DataTypeSpec, readDataType, typeMatches } from './rules/dms-data-types.js';
-import { compareRuleIds, orList, readRulesDocument, type RuleReader } from './rules/rule-json.js';
-import { matchesPattern } from './rules/wildcard.js';
-
-export const NAME_ACTIONS = [
-  'rename',
-  'convert-lowercase',
-  'convert-uppercase',
-  'add-prefix',
-  'remove-prefix',
-  'replace-prefix',
-  'add-suffix',
-  'remove-suffix',
-  'replace-suffix',
-] as const;
+import { type DataTypeSpec, readDataType, typeMatches } from '../mapping-rules/dms-data-types.js';
+import { NAME_ACTIONS, NAME_VALUE_HINTS, type NameAction } from '../mapping-rules/name-actions.js';
+import { compareRuleIds, orList } from '../mapping-rules/rule-json.js';
+import { readTransformationLocator, type TransformationLocator } from '../mapping-rules/transformation-locator.js';
+import { matchesPattern } from '../mapping-rules/wildcard.js';
+import { readRulesDocument, type RuleReader } from './rules/rule-json.js';
 
 export type TransformationTarget = 'schema' | 'table' | 'column';
-export type TransformationAction = (typeof NAME_ACTIONS)[number] | 'change-data-type';
+export type TransformationAction = NameAction | 'change-data-type';
 
 export interface TransformationRule {
   readonly ruleId: string;
   readonly ruleName: string;
   readonly target: TransformationTarget;
   readonly action: TransformationAction;
-  readonly locator: {
-    readonly schemaName: string;
-    readonly tableName?: string;
-    /** Which objects a table or column rule reaches; all (tables and views) when absent. */
-    readonly tableType?: 'table' | 'view' | 'all';
-    readonly columnName?: string;
-    /** A DMS type name: the rule reaches only columns of that type. */
-    readonly dataType?: string;
-  };
+  readonly locator: TransformationLocator;
   readonly value?: string;
   readonly oldValue?: string;
   readonly dataType?: DataTypeSpec;
@@ -67,39 +50,10 @@ const TASK_ONLY: Readonly<Record<string, string>> = {
   'add-before-image-columns': 'it serves CDC to streaming targets',
 };
 
-const VALUE_HINT: Readonly<Record<string, string>> = {
-  rename: 'the new name',
-  'add-prefix': 'the prefix to add',
-  'add-suffix': 'the suffix to add',
-  'remove-prefix': 'the prefix to remove',
-  'remove-suffix': 'the suffix to remove',
-  'replace-prefix': 'the new prefix',
-  'replace-suffix': 'the new suffix',
-};
-
-function readLocator(r: RuleReader, target: TransformationTarget): TransformationRule['locator'] {
+function readLocator(r: RuleReader, target: TransformationTarget): TransformationLocator {
   const loc = r.optObject('object-locator');
   if (!loc) return r.fail(`'object-locator' is missing; a transformation rule names the ${target} it changes in its object-locator`);
-  const what = `the object-locator of a ${target} transformation`;
-  if (target === 'schema') {
-    loc.onlyMembers(['schema-name'], what);
-    return { schemaName: loc.string('schema-name', { nonEmpty: true, hint: "use '%' for every schema" }) };
-  }
-  const allowed = ['schema-name', 'table-name', 'table-type'];
-  if (target === 'column') allowed.push('column-name', 'data-type');
-  loc.onlyMembers(allowed, what);
-  const schemaName = loc.string('schema-name', { nonEmpty: true, hint: "use '%' for every schema" });
-  const tableName = loc.string('table-name', { nonEmpty: true, hint: "use '%' for every table" });
-  const tableType = loc.oneOf('table-type', ['table', 'view', 'all'] as const, 'table-type');
-  const columnName = target === 'column' ? loc.string('column-name', { nonEmpty: true, hint: "use '%' for every column" }) : undefined;
-  const dataType = target === 'column' ? loc.optString('data-type', { nonEmpty: true }) : undefined;
-  return {
-    schemaName,
-    tableName,
-    ...(tableType ? { tableType } : {}),
-    ...(columnName !== undefined ? { columnName } : {}),
-    ...(dataType !== undefined ? { dataType } : {}),
-  };
+  return readTransformationLocator(loc, `the object-locator of a ${target} transformation`, target);
 }
 
 function readRule(r: RuleReader): TransformationRule {
@@ -131,7 +85,7 @@ function readRule(r: RuleReader): TransformationRule {
     else {
       // An empty new prefix or suffix is a valid way to say "remove this prefix".
       const mayBeEmpty = action === 'replace-prefix' || action === 'replace-suffix';
-      value = r.string('value', { nonEmpty: !mayBeEmpty, hint: `rule-action '${action}' needs ${VALUE_HINT[action] ?? 'a value'} in 'value'` });
+      value = r.string('value', { nonEmpty: !mayBeEmpty, hint: `rule-action '${action}' needs ${NAME_VALUE_HINTS[action] ?? 'a value'} in 'value'` });
     }
     if (action === 'replace-prefix' || action === 'replace-suffix') {
       oldValue = r.string('old-value', { nonEmpty: true, hint: `rule-action '${action}' needs the ${action === 'replace-prefix' ? 'prefix' : 'suffix'} to replace in 'old-value'` });
@@ -164,34 +118,6 @@ export function parseTransformationRules(json: string, member: string): Transfor
     },
   });
   return { rules: [...rules].sort((a, b) => compareRuleIds(a.ruleId, b.ruleId)) };
-}
-
-/** The name after one name action. */
-export function applyNameAction(rule: TransformationRule, name: string): string {
-  const v = rule.value ?? '';
-  const old = rule.oldValue ?? '';
-  switch (rule.action) {
-    case 'rename':
-      return v;
-    case 'convert-lowercase':
-      return name.toLowerCase();
-    case 'convert-uppercase':
-      return name.toUpperCase();
-    case 'add-prefix':
-      return v + name;
-    case 'add-suffix':
-      return name + v;
-    case 'remove-prefix':
-      return name.startsWith(v) ? name.slice(v.length) : name;
-    case 'remove-suffix':
-      return name.endsWith(v) ? name.slice(0, name.length - v.length) : name;
-    case 'replace-prefix':
-      return name.startsWith(old) ? v + name.slice(old.length) : name;
-    case 'replace-suffix':
-      return name.endsWith(old) ? name.slice(0, name.length - old.length) + v : name;
-    default:
-      return name;
-  }
 }
 
 /** True when the rule reaches this source schema. */

@@ -1,7 +1,7 @@
 /** buildPlan: which tables the selection rules choose, their filters and load order. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matchesPattern } from '../../src/engine/mapping/wildcard.js';
+import { matchesPattern } from '../../src/mapping-rules/wildcard.js';
 import { include, names, plan, planFails, selection, table, tableOf } from './mapping-fixtures.js';
 
 describe('wildcards (the user guide\'s table)', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parsePostgresDdl } from '../../src/schema-conversion/postgres/parse-postgres-ddl.js';
-import { pgTypeFromText } from '../../src/schema-conversion/postgres/postgres-type-text.js';
+import { pgTypeFromText } from '../../src/connectors/spi/postgres-type-text.js';
 import { convertToMysql } from '../../src/schema-conversion/to-mysql/convert-to-mysql.js';
 import { printMysqlDdl } from '../../src/schema-conversion/mysql/print-mysql-ddl.js';
 import { renderMysqlType } from '../../src/schema-conversion/mysql/mysql-type-names.js';

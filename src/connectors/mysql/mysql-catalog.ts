@@ -29,15 +29,10 @@ interface ColumnRow {
   TABLE_SCHEMA: string;
   TABLE_NAME: string;
   COLUMN_NAME: string;
-  DATA_TYPE: string;
   COLUMN_TYPE: string;
   IS_NULLABLE: string;
   EXTRA: string | null;
   GENERATION_EXPRESSION: string | null;
-  NUMERIC_PRECISION: string | number | null;
-  NUMERIC_SCALE: string | number | null;
-  DATETIME_PRECISION: string | number | null;
-  CHARACTER_MAXIMUM_LENGTH: string | number | null;
 }
 
 interface KeyRow {
@@ -70,8 +65,7 @@ export async function listMysqlTables(session: MysqlSession, database?: string, 
   );
   if (tables.length === 0) return [];
   const columns = await session.query<ColumnRow>(
-    `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION,
-            NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_MAXIMUM_LENGTH
+    `SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, EXTRA, GENERATION_EXPRESSION
        FROM information_schema.COLUMNS WHERE ${where.sql}
       ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
     where.values,
@@ -96,12 +90,7 @@ export async function listMysqlTables(session: MysqlSession, database?: string, 
   };
   for (const c of columns) {
     let type = neutralOf({
-      dataType: c.DATA_TYPE,
       columnType: c.COLUMN_TYPE,
-      precision: num(c.NUMERIC_PRECISION),
-      scale: num(c.NUMERIC_SCALE),
-      datetimePrecision: num(c.DATETIME_PRECISION),
-      charLength: num(c.CHARACTER_MAXIMUM_LENGTH),
       jsonCheck: jsonColumns.has(`${tableKey(c.TABLE_SCHEMA, c.TABLE_NAME)}\u0000${c.COLUMN_NAME}`),
     });
     if ((type.kind === 'enum' || type.kind === 'set') && opts.exactMembers !== false && type.values.some((v) => v.includes('?'))) {

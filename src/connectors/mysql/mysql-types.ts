@@ -3,122 +3,26 @@
  * the table of both directions). Pure: no I/O.
  */
 import type { NeutralType } from '../spi/data-types.js';
+import { neutralOfMysqlType, parseMysqlColumnType } from '../spi/mysql-type-text.js';
 import type { DdlNotice, TargetColumn } from '../spi/target.js';
 
-/** What information_schema.COLUMNS says of one column (plus the MariaDB json_valid check). */
+/** What information_schema.COLUMNS says of one column's type (plus the MariaDB json_valid check). */
 export interface NativeColumn {
-  readonly dataType: string;
+  /** COLUMN_TYPE: `int(10) unsigned`, `enum('a','b')`, `decimal(10,2)` ... */
   readonly columnType: string;
-  readonly precision: number | null;
-  readonly scale: number | null;
-  readonly datetimePrecision: number | null;
-  readonly charLength: number | null;
   /** MariaDB's JSON: a LONGTEXT with a json_valid() CHECK constraint. */
   readonly jsonCheck: boolean;
 }
 
-const intBytes: Readonly<Record<string, 1 | 2 | 3 | 4 | 8>> = { tinyint: 1, smallint: 2, mediumint: 3, int: 4, integer: 4, bigint: 8 };
-
 export const geometryTypes = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
 
-/** Native -> neutral, for a source column. */
+/**
+ * Native -> neutral, for a source column: COLUMN_TYPE read by the one MySQL type-text mapping
+ * schema conversion uses too. A type without a neutral equivalent keeps COLUMN_TYPE as written.
+ */
 export function neutralOf(c: NativeColumn): NeutralType {
-  const dt = c.dataType.toLowerCase();
-  const ct = c.columnType.toLowerCase();
-  const bytes = intBytes[dt];
-  if (bytes) {
-    // The MySQL convention for booleans (BOOL is an alias of TINYINT(1)).
-    if (dt === 'tinyint' && /^tinyint\(1\)$/.test(ct)) return { kind: 'boolean' };
-    return { kind: 'int', bytes, unsigned: /\bunsigned\b/.test(ct) };
-  }
-  const len = lengthOf(ct) ?? c.charLength ?? 0;
-  switch (dt) {
-    case 'decimal':
-    case 'numeric':
-      return { kind: 'decimal', precision: c.precision ?? 10, scale: c.scale ?? 0 };
-    case 'float':
-      return { kind: 'float', bytes: 4 };
-    case 'double':
-    case 'real':
-      return { kind: 'float', bytes: 8 };
-    case 'char':
-      return { kind: 'char', length: len };
-    case 'varchar':
-      return { kind: 'varchar', length: len };
-    case 'tinytext':
-    case 'text':
-    case 'mediumtext':
-    case 'longtext':
-      return c.jsonCheck ? { kind: 'json', binary: false } : { kind: 'text' };
-    case 'binary':
-      return { kind: 'binary', length: len, fixed: true };
-    case 'varbinary':
-      return { kind: 'binary', length: len, fixed: false };
-    case 'tinyblob':
-    case 'blob':
-    case 'mediumblob':
-    case 'longblob':
-      return { kind: 'blob' };
-    case 'date':
-      return { kind: 'date' };
-    case 'time':
-      return { kind: 'time', precision: c.datetimePrecision ?? 0 };
-    case 'datetime':
-      return { kind: 'timestamp', precision: c.datetimePrecision ?? 0, withTimeZone: false };
-    case 'timestamp':
-      return { kind: 'timestamp', precision: c.datetimePrecision ?? 0, withTimeZone: true };
-    case 'json':
-      // MySQL's JSON is stored parsed and normalized (keys sorted, duplicates dropped): jsonb.
-      return { kind: 'json', binary: true };
-    case 'enum':
-      return { kind: 'enum', values: parseValueList(c.columnType) };
-    case 'set':
-      return { kind: 'set', values: parseValueList(c.columnType) };
-    case 'year':
-      return { kind: 'year' };
-    case 'bit':
-      return { kind: 'bit', length: len || 1, varying: false };
-    case 'uuid':
-      return { kind: 'uuid' };
-  }
-  return { kind: 'native', engine: 'mysql', type: c.columnType };
-}
-
-function lengthOf(columnType: string): number | undefined {
-  const m = /^[a-z]+\((\d+)\)/.exec(columnType);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** The members of `enum('a','b''c')` / `set(...)` as COLUMN_TYPE spells them. */
-export function parseValueList(columnType: string): string[] {
-  const open = columnType.indexOf('(');
-  const values: string[] = [];
-  let i = open + 1;
-  while (i < columnType.length && columnType[i] === "'") {
-    let v = '';
-    i++;
-    for (;;) {
-      const ch = columnType[i];
-      if (ch === undefined) break;
-      if (ch === "'" && columnType[i + 1] === "'") {
-        v += "'";
-        i += 2;
-      } else if (ch === "'") {
-        i++;
-        break;
-      } else if (ch === '\\') {
-        const next = columnType[i + 1] ?? '';
-        v += ({ n: '\n', t: '\t', r: '\r', '0': '\0', Z: '\x1a' } as Record<string, string>)[next] ?? next;
-        i += 2;
-      } else {
-        v += ch;
-        i++;
-      }
-    }
-    values.push(v);
-    if (columnType[i] === ',') i++;
-  }
-  return values;
+  const t = neutralOfMysqlType(parseMysqlColumnType(c.columnType), c.jsonCheck);
+  return t.kind === 'native' ? { kind: 'native', engine: 'mysql', type: c.columnType } : t;
 }
 
 /** What the target server can do, for the neutral -> native choices. */

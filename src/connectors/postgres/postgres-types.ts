@@ -4,6 +4,7 @@
  * goes out as text for postgres-target.ts. Identifiers are always quoted with quoteIdent.
  */
 import type { NeutralType } from '../spi/data-types.js';
+import { pgTypeFromText } from '../spi/postgres-type-text.js';
 
 /** What the catalog says about a column's type, domains already resolved to their base type. */
 export interface PgTypeInfo {
@@ -40,71 +41,19 @@ export function fitIdentifier(name: string): string {
   return out;
 }
 
-/** Native -> neutral. Anything without a neutral equivalent travels as native postgres text. */
+/**
+ * Native -> neutral. Anything without a neutral equivalent travels as native postgres text.
+ * Arrays, enums and types outside pg_catalog are decided by the catalog facts; a built-in
+ * type by its `format_type` text, through the one text mapping schema conversion uses too.
+ */
 export function neutralTypeOf(t: PgTypeInfo): NeutralType {
   if (t.element) {
     return { kind: 'array', element: neutralTypeOf(t.element), nativeElement: t.element.formatted };
   }
   if (t.typtype === 'e') return { kind: 'enum', values: [...(t.labels ?? [])], name: t.name };
-  const native: NeutralType = { kind: 'native', engine: 'postgres', type: t.formatted };
-  if (t.schema !== 'pg_catalog') return native;
-  const mod = t.typmod;
-  switch (t.name) {
-    case 'bool':
-      return { kind: 'boolean' };
-    case 'int2':
-      return { kind: 'int', bytes: 2, unsigned: false };
-    case 'int4':
-      return { kind: 'int', bytes: 4, unsigned: false };
-    case 'int8':
-      return { kind: 'int', bytes: 8, unsigned: false };
-    case 'oid':
-      return { kind: 'int', bytes: 4, unsigned: true };
-    case 'numeric': {
-      if (mod < 4) return { kind: 'decimal' };
-      const m = mod - 4;
-      // PostgreSQL 15 allows a negative scale: 11 bits, sign-extended.
-      const scale = ((m & 0x7ff) ^ 0x400) - 0x400;
-      return { kind: 'decimal', precision: (m >> 16) & 0xffff, scale };
-    }
-    case 'float4':
-      return { kind: 'float', bytes: 4 };
-    case 'float8':
-      return { kind: 'float', bytes: 8 };
-    case 'bpchar':
-      // `bpchar` without a length is blank-padded but unbounded: a varchar without length.
-      return mod >= 4 ? { kind: 'char', length: mod - 4 } : { kind: 'varchar' };
-    case 'varchar':
-      return mod >= 4 ? { kind: 'varchar', length: mod - 4 } : { kind: 'varchar' };
-    case 'text':
-      return { kind: 'text' };
-    case 'name':
-      return { kind: 'varchar', length: 63 };
-    case 'bytea':
-      return { kind: 'blob' };
-    case 'date':
-      return { kind: 'date' };
-    case 'time':
-      return mod >= 0 ? { kind: 'time', precision: mod } : { kind: 'time' };
-    case 'timestamp':
-    case 'timestamptz': {
-      const withTimeZone = t.name === 'timestamptz';
-      return mod >= 0 ? { kind: 'timestamp', precision: mod, withTimeZone } : { kind: 'timestamp', withTimeZone };
-    }
-    case 'json':
-      return { kind: 'json', binary: false };
-    case 'jsonb':
-      return { kind: 'json', binary: true };
-    case 'uuid':
-      return { kind: 'uuid' };
-    case 'bit':
-      return { kind: 'bit', length: mod >= 0 ? mod : 1, varying: false };
-    case 'varbit':
-      // length 0: `bit varying` without a limit.
-      return { kind: 'bit', length: mod >= 0 ? mod : 0, varying: true };
-    default:
-      return native;
-  }
+  // A user or extension type may share a built-in's name (public.uuid): only pg_catalog's are read by name.
+  if (t.schema !== 'pg_catalog') return { kind: 'native', engine: 'postgres', type: t.formatted };
+  return pgTypeFromText(t.formatted);
 }
 
 /** Longest character(n) / character varying(n) PostgreSQL accepts. */

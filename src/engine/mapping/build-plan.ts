@@ -3,7 +3,8 @@
  * with its target name, columns, key, filters and settings, in load order.
  */
 import type { TableInfo } from '../../connectors/spi/index.js';
-import { compareRuleIds, failRule, MappingError, ruleLabel } from './mapping-error.js';
+import { compareRuleIds } from '../../mapping-rules/rule-json.js';
+import { failRule, MappingError, ruleLabel } from './mapping-error.js';
 import type { MappingPlan, MappingRule, SelectionRule, TableMappings, TablePlan, TableSettingsRule, TransformationRule } from './plan-types.js';
 import { selectTables } from './selection.js';
 import { planTable, type PlanContext } from './table-plan.js';

@@ -4,7 +4,8 @@
  * start-value + end-value}]}`. Filters AND together, the conditions of one filter OR together.
  */
 import type { ColumnFilter, FilterCondition } from '../../connectors/spi/index.js';
-import { JsonReader, orList, readScalarString } from './json-reader.js';
+import { orList, readScalarString } from '../../mapping-rules/rule-json.js';
+import { JsonReader } from './json-reader.js';
 import type { RuleRef } from './mapping-error.js';
 
 /** `ste` is DMS's older spelling of `lte` ("smaller than or equal"). */
@@ -17,7 +18,7 @@ function readCondition(c: JsonReader): FilterCondition {
   const op = c.oneOf('filter-operator', OPERATORS, 'a filter condition', { required: true }) as Operator;
   const value = (key: string): string => {
     if (!c.has(key)) c.fail(`'${c.where(key)}' is missing; filter-operator '${op}' needs ${op === 'between' || op === 'notbetween' ? "'start-value' and 'end-value'" : "a 'value'"}`);
-    return readScalarString(c.raw(key), c.where(key), c.rule);
+    return readScalarString(c.raw(key), c.where(key), (problem) => c.fail(problem));
   };
   switch (op) {
     case 'eq':

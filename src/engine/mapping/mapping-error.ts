@@ -33,14 +33,3 @@ export function ruleLabel(ref: RuleRef): string {
 export function failRule(ref: RuleRef, problem: string): never {
   throw new MappingError(`${ruleLabel(ref)}: ${problem}`, ref.ruleId);
 }
-
-/**
- * Orders rule ids as numbers (DMS rule ids are numeric strings, possibly longer than a
- * double holds exactly), so "10" comes after "9".
- */
-export function compareRuleIds(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
-}

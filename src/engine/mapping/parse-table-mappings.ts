@@ -4,8 +4,9 @@
  * written, never discovered halfway through a load. Every message names the rule (id and
  * name), what is wrong and how to fix it.
  */
-import { describe, isPlainObject, JsonReader, readInt } from './json-reader.js';
-import { compareRuleIds, failRule, MappingError, type RuleRef } from './mapping-error.js';
+import { compareRuleIds, describeJson, isPlainObject, readInt } from '../../mapping-rules/rule-json.js';
+import { JsonReader } from './json-reader.js';
+import { failRule, MappingError, type RuleRef } from './mapping-error.js';
 import type { MappingRule, RuleBase, TableMappings } from './plan-types.js';
 import { readSelectionRule } from './selection.js';
 import { readTableSettingsRule } from './table-settings.js';
@@ -26,7 +27,7 @@ function readRuleId(obj: Readonly<Record<string, unknown>>, index: number): stri
   const raw = obj['rule-id'];
   if (raw === undefined || raw === null) failRule(ref, `'rule-id' is missing; every rule needs a unique numeric id such as "1"`);
   if (typeof raw === 'string' && /^\d+$/.test(raw)) return raw;
-  return String(readInt(raw, 'rule-id', ref, { min: 0 }));
+  return String(readInt(raw, 'rule-id', (problem) => failRule(ref, problem), { min: 0 }));
 }
 
 /** rule-name: any name; numbers are taken as written. Defaults to the rule id. */
@@ -34,12 +35,12 @@ function readRuleName(obj: Readonly<Record<string, unknown>>, ruleId: string): s
   const raw = obj['rule-name'];
   if (raw === undefined || raw === null) return ruleId;
   if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
-  if (typeof raw !== 'string' || raw.length === 0) failRule({ ruleId }, `'rule-name' must be a non-empty string, got ${describe(raw)}`);
+  if (typeof raw !== 'string' || raw.length === 0) failRule({ ruleId }, `'rule-name' must be a non-empty string, got ${describeJson(raw)}`);
   return raw;
 }
 
 function readRule(value: unknown, index: number): MappingRule {
-  if (!isPlainObject(value)) throw new MappingError(`rules[${index}] must be a JSON object (a rule), got ${describe(value)}`);
+  if (!isPlainObject(value)) throw new MappingError(`rules[${index}] must be a JSON object (a rule), got ${describeJson(value)}`);
   const ruleId = readRuleId(value, index);
   const base: RuleBase = { ruleId, ruleName: readRuleName(value, ruleId) };
   const r = new JsonReader(base, value, '');
@@ -67,13 +68,13 @@ export function parseTableMappings(json: string): TableMappings {
   } catch (err) {
     throw new MappingError(`TableMappings is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (!isPlainObject(doc)) throw new MappingError(`TableMappings must be a JSON object {"rules": [...]}, got ${describe(doc)}`);
+  if (!isPlainObject(doc)) throw new MappingError(`TableMappings must be a JSON object {"rules": [...]}, got ${describeJson(doc)}`);
   for (const key of Object.keys(doc)) {
     if (key !== 'rules') throw new MappingError(`TableMappings has an unknown member '${key}'; the document holds only 'rules'`);
   }
   const rawRules = doc['rules'];
   if (rawRules === undefined || rawRules === null) throw new MappingError(`TableMappings has no 'rules'; write {"rules": [ ... ]} with at least one selection rule`);
-  if (!Array.isArray(rawRules)) throw new MappingError(`TableMappings 'rules' must be an array, got ${describe(rawRules)}`);
+  if (!Array.isArray(rawRules)) throw new MappingError(`TableMappings 'rules' must be an array, got ${describeJson(rawRules)}`);
 
   const rules: MappingRule[] = [];
   for (const [i, raw] of rawRules.entries()) {

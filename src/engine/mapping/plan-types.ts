@@ -4,6 +4,10 @@
  * load follows it.
  */
 import type { ColumnFilter, NeutralType, TableRef } from '../../connectors/spi/index.js';
+import type { DataTypeSpec } from '../../mapping-rules/dms-data-types.js';
+
+/** A rule's validated `data-type` (shared with schema conversion's transformation rules). */
+export type { DataTypeSpec };
 
 /** A TableMappings document that passed validation, rules kept in their DMS form but typed. */
 export interface TableMappings {
@@ -29,13 +33,6 @@ export interface SelectionRule extends RuleBase {
   readonly objectLocator: ObjectLocator;
   readonly loadOrder: number;
   readonly filters: readonly ColumnFilter[];
-}
-
-export interface DataTypeSpec {
-  readonly type: string;
-  readonly length?: number;
-  readonly precision?: number;
-  readonly scale?: number;
 }
 
 export interface TransformationRule extends RuleBase {

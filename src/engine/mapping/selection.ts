@@ -12,11 +12,11 @@
  *   exclude (the docs are silent; naming one object exactly is read as the user's intent).
  */
 import type { ColumnFilter, TableInfo } from '../../connectors/spi/index.js';
+import { hasPercent, matchesPattern } from '../../mapping-rules/wildcard.js';
 import { readFilters } from './filters.js';
 import type { JsonReader } from './json-reader.js';
 import { failRule, ruleLabel } from './mapping-error.js';
 import type { ObjectLocator, RuleBase, SelectionRule } from './plan-types.js';
-import { hasPercent, matchesPattern } from './wildcard.js';
 
 const TABLE_TYPES = ['table', 'view', 'all'] as const;
 const ACTIONS = ['include', 'exclude', 'explicit'] as const;

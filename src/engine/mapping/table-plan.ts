@@ -3,15 +3,17 @@
  * settings, from the transformation and table-settings rules that name it.
  */
 import { isLob, type ColumnInfo, type NeutralType, type TableInfo } from '../../connectors/spi/index.js';
-import { dmsNamesOf, neutralOf } from './dms-data-types.js';
+import { dmsNamesOf, MYSQL_MAX_DECIMAL, neutralOf } from '../../mapping-rules/dms-data-types.js';
+import { applyNameAction } from '../../mapping-rules/name-actions.js';
+import { compareRuleIds } from '../../mapping-rules/rule-json.js';
+import { namesOne } from '../../mapping-rules/wildcard.js';
 import { expressionReferences, isDmsMetadataName } from './expression.js';
 import { columnKey, identifierProblem } from './identifiers.js';
 import { sourceKeyOf } from './keys.js';
-import { compareRuleIds, failRule, MappingError } from './mapping-error.js';
+import { failRule, MappingError } from './mapping-error.js';
 import type { ColumnPlan, MappingRule, TablePlan, TableSettingsRule, TransformationRule } from './plan-types.js';
 import type { SelectedTable } from './selection.js';
-import { applyNameAction, isNameAction, ruleMatchesColumn, ruleMatchesTable } from './transformations.js';
-import { namesOne } from './wildcard.js';
+import { isNameAction, ruleMatchesColumn, ruleMatchesTable } from './transformations.js';
 
 /** What every table's plan is built from. */
 export interface PlanContext {
@@ -26,9 +28,6 @@ export interface PlanContext {
   readonly notes: string[];
 }
 
-/** MySQL DECIMAL holds at most 65 digits (PostgreSQL's 1000 is checked when the rule is read). */
-const MYSQL_MAX_DECIMAL = 65;
-
 const qualified = (t: { schema: string; name: string }): string => `${t.schema}.${t.name}`;
 
 /** Folds the name actions of `rules` over `start`, refusing a rule that leaves no name. */
@@ -36,7 +35,7 @@ function applyNames(rules: readonly TransformationRule[], start: string, what: s
   let name = start;
   let last: TransformationRule | undefined;
   for (const r of rules) {
-    const next = applyNameAction(r, name);
+    const next = applyNameAction(r.ruleAction, name, r.value, r.oldValue);
     if (next.length === 0) failRule(r, `rule-action '${r.ruleAction}' turns ${what} ('${name}') into an empty name; change its value`);
     if (next !== name || r.ruleAction === 'rename') last = r;
     name = next;

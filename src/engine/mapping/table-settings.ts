@@ -10,9 +10,10 @@
  * for the table. The Oracle-only (`subpartitions-auto`, `partitions-list`) and
  * MongoDB-only options are refused with the reason.
  */
-import { JsonReader, orList, readScalarString } from './json-reader.js';
+import { orList, readScalarString } from '../../mapping-rules/rule-json.js';
+import { hasPercent } from '../../mapping-rules/wildcard.js';
+import type { JsonReader } from './json-reader.js';
 import type { RuleBase, TableSettingsRule } from './plan-types.js';
-import { hasPercent } from './wildcard.js';
 
 const PARALLEL_TYPES = ['ranges', 'partitions-auto', 'none'] as const;
 const REFUSED_TYPES: Readonly<Record<string, string>> = {
@@ -50,7 +51,7 @@ function readParallelLoad(p: JsonReader): NonNullable<TableSettingsRule['paralle
     if (b.length !== columns.length) {
       p.fail(`'${where}' has ${b.length} value(s) but 'parallel-load.columns' has ${columns.length} (${columns.join(', ')}); each boundary gives one value per column, in that order`);
     }
-    return b.map((v, k) => readScalarString(v, `${where}[${k}]`, p.rule));
+    return b.map((v, k) => readScalarString(v, `${where}[${k}]`, (problem) => p.fail(problem)));
   });
   return { type: 'ranges', columns, boundaries };
 }

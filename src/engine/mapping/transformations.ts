@@ -7,23 +7,13 @@
  * rules left it: so `convert-lowercase` on every table and `add-prefix` on one chain.
  */
 import type { ColumnInfo, TableInfo } from '../../connectors/spi/index.js';
-import { readDataType, typeMatches } from './dms-data-types.js';
-import { JsonReader, orList } from './json-reader.js';
+import { readDataType, typeMatches } from '../../mapping-rules/dms-data-types.js';
+import { NAME_ACTIONS, NAME_VALUE_HINTS } from '../../mapping-rules/name-actions.js';
+import { orList } from '../../mapping-rules/rule-json.js';
+import { readTransformationLocator } from '../../mapping-rules/transformation-locator.js';
+import { matchesPattern } from '../../mapping-rules/wildcard.js';
+import type { JsonReader } from './json-reader.js';
 import type { ObjectLocator, RuleBase, TransformationRule } from './plan-types.js';
-import { matchesPattern } from './wildcard.js';
-
-/** The actions that change a name, valid on every rule-target that has a name. */
-export const NAME_ACTIONS = [
-  'rename',
-  'convert-lowercase',
-  'convert-uppercase',
-  'add-prefix',
-  'remove-prefix',
-  'replace-prefix',
-  'add-suffix',
-  'remove-suffix',
-  'replace-suffix',
-] as const;
 
 const TARGETS = ['schema', 'table', 'column', 'table-tablespace', 'index-tablespace'] as const;
 type Target = (typeof TARGETS)[number];
@@ -65,16 +55,7 @@ const NEEDS: Readonly<Record<string, { value?: 'required' | 'may-be-empty'; oldV
   'define-primary-key': { pk: true },
 };
 
-const VALUE_HINT: Readonly<Record<string, string>> = {
-  rename: 'the new name',
-  'add-prefix': 'the prefix to add',
-  'add-suffix': 'the suffix to add',
-  'remove-prefix': 'the prefix to remove',
-  'remove-suffix': 'the suffix to remove',
-  'replace-prefix': 'the new prefix',
-  'replace-suffix': 'the new suffix',
-  'add-column': 'the name of the new column',
-};
+const VALUE_HINT: Readonly<Record<string, string>> = { ...NAME_VALUE_HINTS, 'add-column': 'the name of the new column' };
 
 function readLocator(r: JsonReader, target: Target, action: string): ObjectLocator {
   const loc = r.optObject('object-locator');
@@ -82,31 +63,16 @@ function readLocator(r: JsonReader, target: Target, action: string): ObjectLocat
   const what = `the object-locator of a ${target} transformation${action === 'add-column' ? ' (add-column names the new column in value)' : ''}`;
   switch (target) {
     case 'schema':
-      loc.onlyMembers(['schema-name'], what);
-      return { schemaName: loc.string('schema-name', { nonEmpty: true, hint: "use '%' for every schema" }) };
+    case 'table':
+      return readTransformationLocator(loc, what, target);
+    case 'column':
+      // add-column names a table: the new column's name is its value.
+      return readTransformationLocator(loc, what, action === 'add-column' ? 'table' : 'column');
     case 'table-tablespace':
     case 'index-tablespace':
       loc.onlyMembers(['schema-name', 'table-name', `${target}-name`], what);
       loc.string(`${target}-name`, { nonEmpty: true });
       return { schemaName: loc.string('schema-name', { nonEmpty: true }), tableName: loc.string('table-name', { nonEmpty: true }) };
-    case 'table':
-    case 'column': {
-      const allowed = ['schema-name', 'table-name', 'table-type'];
-      if (target === 'column' && action !== 'add-column') allowed.push('column-name', 'data-type');
-      loc.onlyMembers(allowed, what);
-      const schemaName = loc.string('schema-name', { nonEmpty: true, hint: "use '%' for every schema" });
-      const tableName = loc.string('table-name', { nonEmpty: true, hint: "use '%' for every table" });
-      const tableType = loc.oneOf('table-type', ['table', 'view', 'all'] as const, 'table-type');
-      const columnName = target === 'column' && action !== 'add-column' ? loc.string('column-name', { nonEmpty: true, hint: "use '%' for every column" }) : undefined;
-      const dataType = target === 'column' ? loc.optString('data-type', { nonEmpty: true }) : undefined;
-      return {
-        schemaName,
-        tableName,
-        ...(tableType ? { tableType } : {}),
-        ...(columnName !== undefined ? { columnName } : {}),
-        ...(dataType !== undefined ? { dataType } : {}),
-      };
-    }
   }
 }
 
@@ -169,34 +135,6 @@ export function readTransformationRule(r: JsonReader, base: RuleBase): Transform
     ...(dataType ? { dataType } : {}),
     ...(primaryKeyDef ? { primaryKeyDef } : {}),
   };
-}
-
-/** The name after one name action (rename, case, prefix, suffix). */
-export function applyNameAction(rule: TransformationRule, name: string): string {
-  const v = rule.value ?? '';
-  const old = rule.oldValue ?? '';
-  switch (rule.ruleAction) {
-    case 'rename':
-      return v;
-    case 'convert-lowercase':
-      return name.toLowerCase();
-    case 'convert-uppercase':
-      return name.toUpperCase();
-    case 'add-prefix':
-      return v + name;
-    case 'add-suffix':
-      return name + v;
-    case 'remove-prefix':
-      return name.startsWith(v) ? name.slice(v.length) : name;
-    case 'remove-suffix':
-      return name.endsWith(v) ? name.slice(0, name.length - v.length) : name;
-    case 'replace-prefix':
-      return name.startsWith(old) ? v + name.slice(old.length) : name;
-    case 'replace-suffix':
-      return name.endsWith(old) ? name.slice(0, name.length - old.length) + v : name;
-    default:
-      return name;
-  }
 }
 
 /** True for the actions that change a name (rename, case, prefix, suffix). */

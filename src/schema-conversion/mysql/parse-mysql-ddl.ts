@@ -5,13 +5,13 @@
  * harmless (SET, DROP, USE, LOCK TABLES ...) or reported as a ParseProblem: nothing is
  * dropped silently.
  */
+import { canonicalMysqlTypeName, knownMysqlTypes, mysqlTypeText, neutralOfMysqlType, type MysqlTypeText } from '../../connectors/spi/mysql-type-text.js';
 import type {
   CheckDef, ColumnDef, DefaultDef, ForeignKeyDef, IndexDef, IndexPart, KeyDef, ParseProblem, ParseResult,
   ReferentialAction, SchemaDef, TableDef,
 } from '../model.js';
 import { DdlSyntaxError, TokenCursor } from '../sql/token-cursor.js';
 import { significant, splitStatements, tokenize } from '../sql/tokenizer.js';
-import { canonicalMysqlTypeName, knownMysqlTypes, mysqlTypeText, neutralOfMysqlType, type MysqlTypeText } from './mysql-type-text.js';
 
 export interface ParseMysqlOptions {
   /**

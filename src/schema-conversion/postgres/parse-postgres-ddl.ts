@@ -11,13 +11,13 @@
  * a column whose type is a domain keeps the domain's name as `nativeType` and gets the base
  * type as `type` and the domain's CHECKs as table checks.
  */
+import { bareTypeName, pgTypeFromText } from '../../connectors/spi/postgres-type-text.js';
 import type {
   CheckDef, ColumnDef, DefaultDef, ForeignKeyDef, IndexDef, IndexPart, ParseProblem, ParseResult, ReferentialAction,
   SchemaDef, SequenceDef, TableDef, TriggerDef, ViewDef,
 } from '../model.js';
 import { quoteIdentifier, significant, splitStatements, tokenize, type Token } from '../sql/tokenizer.js';
-import { bareTypeName, pgTypeFromText } from './postgres-type-text.js';
-import { ParseFailure, splitAtCommas, TokenCursor } from './token-cursor.js';
+import { DdlSyntaxError, splitAtCommas, TokenCursor } from '../sql/token-cursor.js';
 
 interface DomainDef {
   readonly base: string;
@@ -47,7 +47,7 @@ export function parsePostgresDdl(script: string | readonly string[]): ParseResul
     try {
       p.statement(stmt);
     } catch (e) {
-      if (!(e instanceof ParseFailure)) throw e;
+      if (!(e instanceof DdlSyntaxError)) throw e;
       p.problem(p.current || stmt, e.message);
     }
   }
@@ -114,7 +114,7 @@ class PgParser {
   private table(ref: { schema?: string; name: string }): TableDef {
     const s = this.schemas.get(ref.schema ?? this.currentSchema);
     const t = s?.tables.find((x) => x.name === ref.name);
-    if (!t) throw new ParseFailure(`table ${ref.schema ? `${ref.schema}.` : ''}${ref.name} is not defined before this statement`);
+    if (!t) throw new DdlSyntaxError(`table ${ref.schema ? `${ref.schema}.` : ''}${ref.name} is not defined before this statement`);
     return t;
   }
 
@@ -125,30 +125,30 @@ class PgParser {
     const stmt = input.slice(first.start).trim();
     this.stmt = stmt;
     const c = new TokenCursor(significant(tokenize(stmt, 'postgres')), stmt);
-    if (c.accept('SET')) return this.set(c);
+    if (c.acceptWord('SET')) return this.set(c);
     if (c.isWord('SELECT')) return this.select(c);
     if (c.isWord('GRANT') || c.isWord('REVOKE')) return; // privileges: not schema objects
     if (c.isWord('COPY')) return; // data (the block itself was removed before splitting)
     if (c.isWord('BEGIN') || c.isWord('COMMIT') || c.isWord('START', 'TRANSACTION')) return;
-    if (c.accept('COMMENT', 'ON')) return this.comment(c);
-    if (c.accept('ALTER')) return this.alter(c);
-    if (c.accept('CREATE')) return this.create(c);
-    throw new ParseFailure(`${c.peek()?.text.toUpperCase()} statements are not schema definitions this converter reads`);
+    if (c.acceptWord('COMMENT', 'ON')) return this.comment(c);
+    if (c.acceptWord('ALTER')) return this.alter(c);
+    if (c.acceptWord('CREATE')) return this.create(c);
+    throw new DdlSyntaxError(`${c.peek()?.text.toUpperCase()} statements are not schema definitions this converter reads`);
   }
 
   // ---------------------------------------------------------------------------------
   // Session settings
 
   private set(c: TokenCursor): void {
-    c.accept('SESSION') || c.accept('LOCAL');
-    if (!c.accept('SEARCH_PATH')) return; // client_encoding, standard_conforming_strings ...: session only
-    c.acceptPunct('=') || c.accept('TO');
+    c.acceptWord('SESSION') || c.acceptWord('LOCAL');
+    if (!c.acceptWord('SEARCH_PATH')) return; // client_encoding, standard_conforming_strings ...: session only
+    c.acceptPunct('=') || c.acceptWord('TO');
     const first = c.rest().find((t) => (t.kind === 'word' || t.kind === 'quoted-id' || t.kind === 'string') && t.value.toLowerCase() !== 'pg_catalog');
     if (first) this.currentSchema = first.kind === 'word' ? first.text.toLowerCase() : first.value;
   }
 
   private select(c: TokenCursor): void {
-    const text = c.text(c.rest());
+    const text = c.textOfTokens(c.rest());
     // pg_dump's set_config('search_path', '', false) and setval(...) of its data section.
     const m = /set_config\s*\(\s*'search_path'\s*,\s*'([^']*)'/i.exec(text);
     if (m) {
@@ -157,89 +157,89 @@ class PgParser {
       return;
     }
     if (/^SELECT\s+(pg_catalog\.)?(set_config|setval)\s*\(/i.test(text)) return;
-    throw new ParseFailure('a SELECT in a schema script is not a definition; it was not run');
+    throw new DdlSyntaxError('a SELECT in a schema script is not a definition; it was not run');
   }
 
   // ---------------------------------------------------------------------------------
   // CREATE
 
   private create(c: TokenCursor): void {
-    c.accept('OR', 'REPLACE');
-    c.accept('GLOBAL') || c.accept('LOCAL');
-    const temp = c.accept('TEMPORARY') || c.accept('TEMP');
-    c.accept('UNLOGGED');
-    if (c.accept('SCHEMA')) {
-      c.accept('IF', 'NOT', 'EXISTS');
-      if (c.isWord('AUTHORIZATION')) throw new ParseFailure('CREATE SCHEMA AUTHORIZATION without a schema name is not supported: name the schema');
-      this.schema(c.name());
+    c.acceptWord('OR', 'REPLACE');
+    c.acceptWord('GLOBAL') || c.acceptWord('LOCAL');
+    const temp = c.acceptWord('TEMPORARY') || c.acceptWord('TEMP');
+    c.acceptWord('UNLOGGED');
+    if (c.acceptWord('SCHEMA')) {
+      c.acceptWord('IF', 'NOT', 'EXISTS');
+      if (c.isWord('AUTHORIZATION')) throw new DdlSyntaxError('CREATE SCHEMA AUTHORIZATION without a schema name is not supported: name the schema');
+      this.schema(pgName(c));
       return;
     }
-    if (c.accept('TABLE')) {
-      if (temp) throw new ParseFailure('temporary tables are not part of a schema');
+    if (c.acceptWord('TABLE')) {
+      if (temp) throw new DdlSyntaxError('temporary tables are not part of a schema');
       return this.createTable(c);
     }
-    if (c.accept('UNIQUE', 'INDEX')) return this.createIndex(c, true);
-    if (c.accept('INDEX')) return this.createIndex(c, false);
-    if (c.accept('SEQUENCE')) return this.createSequence(c);
-    if (c.accept('TYPE')) return this.createType(c);
-    if (c.accept('DOMAIN')) return this.createDomain(c);
-    if (c.accept('RECURSIVE', 'VIEW')) throw new ParseFailure('recursive views are not converted: rewrite the view with WITH RECURSIVE by hand');
-    if (c.accept('VIEW')) return this.createView(c);
-    if (c.accept('MATERIALIZED', 'VIEW')) {
-      throw new ParseFailure('materialized views are not converted: MySQL has none; create a table filled by a scheduled event, or a plain view');
+    if (c.acceptWord('UNIQUE', 'INDEX')) return this.createIndex(c, true);
+    if (c.acceptWord('INDEX')) return this.createIndex(c, false);
+    if (c.acceptWord('SEQUENCE')) return this.createSequence(c);
+    if (c.acceptWord('TYPE')) return this.createType(c);
+    if (c.acceptWord('DOMAIN')) return this.createDomain(c);
+    if (c.acceptWord('RECURSIVE', 'VIEW')) throw new DdlSyntaxError('recursive views are not converted: rewrite the view with WITH RECURSIVE by hand');
+    if (c.acceptWord('VIEW')) return this.createView(c);
+    if (c.acceptWord('MATERIALIZED', 'VIEW')) {
+      throw new DdlSyntaxError('materialized views are not converted: MySQL has none; create a table filled by a scheduled event, or a plain view');
     }
-    if (c.accept('FUNCTION')) return this.createRoutine(c, 'function');
-    if (c.accept('PROCEDURE')) return this.createRoutine(c, 'procedure');
-    if (c.accept('AGGREGATE')) return this.createRoutine(c, 'function');
-    if (c.accept('CONSTRAINT', 'TRIGGER') || c.accept('TRIGGER')) return this.createTrigger(c);
-    if (c.accept('TRUSTED') || c.accept('PROCEDURAL') || c.isWord('LANGUAGE')) return; // server languages: not schema objects
-    if (c.accept('EXTENSION')) {
-      c.accept('IF', 'NOT', 'EXISTS');
-      throw new ParseFailure(`extension ${c.name()} is not converted: objects that use its types or functions need manual work on the target`);
+    if (c.acceptWord('FUNCTION')) return this.createRoutine(c, 'function');
+    if (c.acceptWord('PROCEDURE')) return this.createRoutine(c, 'procedure');
+    if (c.acceptWord('AGGREGATE')) return this.createRoutine(c, 'function');
+    if (c.acceptWord('CONSTRAINT', 'TRIGGER') || c.acceptWord('TRIGGER')) return this.createTrigger(c);
+    if (c.acceptWord('TRUSTED') || c.acceptWord('PROCEDURAL') || c.isWord('LANGUAGE')) return; // server languages: not schema objects
+    if (c.acceptWord('EXTENSION')) {
+      c.acceptWord('IF', 'NOT', 'EXISTS');
+      throw new DdlSyntaxError(`extension ${pgName(c)} is not converted: objects that use its types or functions need manual work on the target`);
     }
-    throw new ParseFailure(`CREATE ${c.peek()?.text.toUpperCase() ?? ''} is not converted: there is no MySQL counterpart this converter knows`);
+    throw new DdlSyntaxError(`CREATE ${c.peek()?.text.toUpperCase() ?? ''} is not converted: there is no MySQL counterpart this converter knows`);
   }
 
   private createTable(c: TokenCursor): void {
-    c.accept('IF', 'NOT', 'EXISTS');
-    const ref = c.qualifiedName();
+    c.acceptWord('IF', 'NOT', 'EXISTS');
+    const ref = pgQualifiedName(c);
     const schema = this.schema(ref.schema);
-    if (schema.tables.some((t) => t.name === ref.name)) throw new ParseFailure(`table ${schema.name}.${ref.name} is defined twice`);
+    if (schema.tables.some((t) => t.name === ref.name)) throw new DdlSyntaxError(`table ${schema.name}.${ref.name} is defined twice`);
     const table: TableDef = { name: ref.name, columns: [], uniqueKeys: [], foreignKeys: [], checks: [], indexes: [] };
     const extra: TableExtra = { schema: schema.name, parents: [], ownColumns: new Set() };
     const options: Record<string, string> = {};
-    if (c.accept('OF')) throw new ParseFailure('typed tables (CREATE TABLE ... OF type) are not converted: declare the columns');
-    if (c.accept('PARTITION', 'OF')) {
-      const parent = c.qualifiedName();
+    if (c.acceptWord('OF')) throw new DdlSyntaxError('typed tables (CREATE TABLE ... OF type) are not converted: declare the columns');
+    if (c.acceptWord('PARTITION', 'OF')) {
+      const parent = pgQualifiedName(c);
       extra.parents.push({ schema: parent.schema ?? schema.name, name: parent.name });
       options.partitionOf = `${parent.schema ?? schema.name}.${parent.name}`;
       if (c.isPunct('(')) this.tableElements(c.group(), table, extra, schema.name);
       const bound = c.until((t) => t.kind === 'word' && (t.value === 'PARTITION' || t.value === 'USING' || t.value === 'WITH' || t.value === 'TABLESPACE'));
-      options.partitionBound = c.text(bound);
+      options.partitionBound = c.textOfTokens(bound);
       this.problem(this.stmt, `table ${schema.name}.${ref.name} is a partition of ${options.partitionOf} (${options.partitionBound}): kept as a table of its own with the parent's columns; partitioning is not converted`);
     } else {
       this.tableElements(c.group(), table, extra, schema.name);
     }
     while (!c.atEnd) {
-      if (c.accept('INHERITS')) {
-        const parents = splitAtCommas(c.group()).map((ts) => new TokenCursor(ts, this.stmt).qualifiedName());
+      if (c.acceptWord('INHERITS')) {
+        const parents = splitAtCommas(c.group()).map((ts) => pgQualifiedName(new TokenCursor(ts, this.stmt)));
         for (const p of parents) extra.parents.push({ schema: p.schema ?? schema.name, name: p.name });
         options.inherits = parents.map((p) => `${p.schema ?? schema.name}.${p.name}`).join(', ');
         this.problem(this.stmt, `table ${schema.name}.${ref.name} INHERITS (${options.inherits}): kept as a table of its own with the parent's columns copied; inheritance (the parent's queries seeing its rows) is not converted`);
-      } else if (c.accept('PARTITION', 'BY')) {
+      } else if (c.acceptWord('PARTITION', 'BY')) {
         const by = c.until((t) => t.kind === 'word' && (t.value === 'USING' || t.value === 'WITH' || t.value === 'TABLESPACE'));
-        options.partitionBy = c.text(by);
+        options.partitionBy = c.textOfTokens(by);
         this.problem(this.stmt, `table ${schema.name}.${ref.name} is partitioned (PARTITION BY ${options.partitionBy}): kept as one table; the partitioning is not converted`);
-      } else if (c.accept('USING') || c.accept('TABLESPACE')) {
-        c.name();
-      } else if (c.accept('WITH')) {
+      } else if (c.acceptWord('USING') || c.acceptWord('TABLESPACE')) {
+        pgName(c);
+      } else if (c.acceptWord('WITH')) {
         if (c.isPunct('(')) c.group();
-        else c.name();
-      } else if (c.accept('WITHOUT', 'OIDS')) {
+        else pgName(c);
+      } else if (c.acceptWord('WITHOUT', 'OIDS')) {
         // the default
-      } else if (c.accept('ON', 'COMMIT')) {
+      } else if (c.acceptWord('ON', 'COMMIT')) {
         c.rest();
-      } else throw new ParseFailure(`unexpected ${c.describeNext()} after the table's columns`);
+      } else throw new DdlSyntaxError(`unexpected ${c.describe()} after the table's columns`);
     }
     if (Object.keys(options).length) table.options = options;
     schema.tables.push(table);
@@ -252,7 +252,7 @@ class PgParser {
       if (c.isWord('CONSTRAINT') || c.isWord('PRIMARY') || c.isWord('UNIQUE') || c.isWord('FOREIGN') || c.isWord('CHECK') || c.isWord('EXCLUDE')) {
         this.tableConstraint(c, table, schema);
       } else if (c.isWord('LIKE')) {
-        throw new ParseFailure('CREATE TABLE ... (LIKE other) is not converted: list the columns');
+        throw new DdlSyntaxError('CREATE TABLE ... (LIKE other) is not converted: list the columns');
       } else {
         const col = this.column(c, table, schema);
         table.columns.push(col);
@@ -262,53 +262,53 @@ class PgParser {
   }
 
   private column(c: TokenCursor, table: TableDef, schema: string): ColumnDef {
-    const name = c.name();
+    const name = pgName(c);
     const typeTokens = c.until((t) => t.kind === 'word' && columnStops.has(t.value));
-    if (!typeTokens.length) throw new ParseFailure(`column ${name} has no type`);
-    const nativeType = c.text(typeTokens);
+    if (!typeTokens.length) throw new DdlSyntaxError(`column ${name} has no type`);
+    const nativeType = c.textOfTokens(typeTokens);
     const col: ColumnDef = { name, type: pgTypeFromText(nativeType), nativeType, nullable: true };
     let constraintName: string | undefined;
     while (!c.atEnd) {
-      if (c.accept('CONSTRAINT')) {
-        constraintName = c.name();
+      if (c.acceptWord('CONSTRAINT')) {
+        constraintName = pgName(c);
         continue;
       }
-      if (c.accept('NOT', 'NULL')) col.nullable = false;
-      else if (c.accept('NULL')) col.nullable = true;
-      else if (c.accept('DEFAULT')) {
+      if (c.acceptWord('NOT', 'NULL')) col.nullable = false;
+      else if (c.acceptWord('NULL')) col.nullable = true;
+      else if (c.acceptWord('DEFAULT')) {
         const expr = this.expressionUntilConstraint(c);
         this.setDefault(col, expr, c);
-      } else if (c.accept('PRIMARY', 'KEY')) {
+      } else if (c.acceptWord('PRIMARY', 'KEY')) {
         this.skipIndexParameters(c);
         table.primaryKey = { ...(constraintName ? { name: constraintName } : {}), columns: [name] };
-      } else if (c.accept('UNIQUE')) {
-        if (c.accept('NULLS')) {
-          c.accept('NOT');
-          c.expect('DISTINCT');
+      } else if (c.acceptWord('UNIQUE')) {
+        if (c.acceptWord('NULLS')) {
+          c.acceptWord('NOT');
+          c.expectWord('DISTINCT');
         }
         this.skipIndexParameters(c);
         table.uniqueKeys.push({ ...(constraintName ? { name: constraintName } : {}), columns: [name] });
-      } else if (c.accept('REFERENCES')) {
+      } else if (c.acceptWord('REFERENCES')) {
         table.foreignKeys.push(this.references(c, constraintName, [name], schema));
-      } else if (c.accept('CHECK')) {
-        const expression = c.text(c.group());
-        c.accept('NO', 'INHERIT');
+      } else if (c.acceptWord('CHECK')) {
+        const expression = c.textOfTokens(c.group());
+        c.acceptWord('NO', 'INHERIT');
         table.checks.push({ ...(constraintName ? { name: constraintName } : {}), expression });
-      } else if (c.accept('GENERATED')) {
-        if (c.accept('ALWAYS', 'AS', 'IDENTITY')) this.identity(c, col, 'always');
-        else if (c.accept('BY', 'DEFAULT', 'AS', 'IDENTITY')) this.identity(c, col, 'by-default');
+      } else if (c.acceptWord('GENERATED')) {
+        if (c.acceptWord('ALWAYS', 'AS', 'IDENTITY')) this.identity(c, col, 'always');
+        else if (c.acceptWord('BY', 'DEFAULT', 'AS', 'IDENTITY')) this.identity(c, col, 'by-default');
         else {
-          c.expect('ALWAYS', 'AS');
-          const expression = c.text(c.group());
-          const stored = c.accept('STORED');
+          c.expectWord('ALWAYS', 'AS');
+          const expression = c.textOfTokens(c.group());
+          const stored = c.acceptWord('STORED');
           col.generated = { expression, stored };
         }
-      } else if (c.accept('COLLATE')) {
-        const collation = c.qualifiedName().name;
+      } else if (c.acceptWord('COLLATE')) {
+        const collation = pgQualifiedName(c).name;
         this.problem(this.stmt, `column ${table.name}.${name} COLLATE "${collation}": PostgreSQL collations are not converted; the target's default utf8mb4 collation applies`);
-      } else if (c.accept('DEFERRABLE') || c.accept('NOT', 'DEFERRABLE') || c.accept('INITIALLY', 'DEFERRED') || c.accept('INITIALLY', 'IMMEDIATE')) {
+      } else if (c.acceptWord('DEFERRABLE') || c.acceptWord('NOT', 'DEFERRABLE') || c.acceptWord('INITIALLY', 'DEFERRED') || c.acceptWord('INITIALLY', 'IMMEDIATE')) {
         // constraint timing: MySQL checks immediately
-      } else throw new ParseFailure(`unexpected ${c.describeNext()} in the definition of column ${name}`);
+      } else throw new DdlSyntaxError(`unexpected ${c.describe()} in the definition of column ${name}`);
       constraintName = undefined;
     }
     return col;
@@ -326,9 +326,9 @@ class PgParser {
 
   private skipIndexParameters(c: TokenCursor): void {
     for (;;) {
-      if (c.accept('USING', 'INDEX', 'TABLESPACE')) c.name();
-      else if (c.accept('INCLUDE') || c.accept('WITH')) c.group();
-      else if (c.accept('DEFERRABLE') || c.accept('NOT', 'DEFERRABLE') || c.accept('INITIALLY', 'DEFERRED') || c.accept('INITIALLY', 'IMMEDIATE')) continue;
+      if (c.acceptWord('USING', 'INDEX', 'TABLESPACE')) pgName(c);
+      else if (c.acceptWord('INCLUDE') || c.acceptWord('WITH')) c.group();
+      else if (c.acceptWord('DEFERRABLE') || c.acceptWord('NOT', 'DEFERRABLE') || c.acceptWord('INITIALLY', 'DEFERRED') || c.acceptWord('INITIALLY', 'IMMEDIATE')) continue;
       else return;
     }
   }
@@ -340,7 +340,7 @@ class PgParser {
       delete col.default;
       return;
     }
-    col.default = defaultOf(tokens, c.text(tokens));
+    col.default = defaultOf(tokens, c.textOfTokens(tokens));
   }
 
   private identity(c: TokenCursor, col: ColumnDef, kind: 'always' | 'by-default'): void {
@@ -359,82 +359,82 @@ class PgParser {
   }
 
   private references(c: TokenCursor, name: string | undefined, columns: string[], schema: string): ForeignKeyDef {
-    const ref = c.qualifiedName();
+    const ref = pgQualifiedName(c);
     const refColumns = c.isPunct('(') ? this.nameList(c.group()) : [];
     let onDelete: ReferentialAction = 'NO ACTION';
     let onUpdate: ReferentialAction = 'NO ACTION';
     for (;;) {
-      if (c.accept('MATCH')) {
-        const m = c.name();
+      if (c.acceptWord('MATCH')) {
+        const m = pgName(c);
         if (m !== 'simple') this.problem(this.stmt, `foreign key ${name ?? ''} MATCH ${m.toUpperCase()}: MySQL has only MATCH SIMPLE semantics`);
-      } else if (c.accept('ON', 'DELETE')) onDelete = action(c);
-      else if (c.accept('ON', 'UPDATE')) onUpdate = action(c);
-      else if (c.accept('DEFERRABLE') || c.accept('NOT', 'DEFERRABLE') || c.accept('INITIALLY', 'DEFERRED') || c.accept('INITIALLY', 'IMMEDIATE')) continue;
-      else if (c.accept('NOT', 'VALID')) continue;
+      } else if (c.acceptWord('ON', 'DELETE')) onDelete = action(c);
+      else if (c.acceptWord('ON', 'UPDATE')) onUpdate = action(c);
+      else if (c.acceptWord('DEFERRABLE') || c.acceptWord('NOT', 'DEFERRABLE') || c.acceptWord('INITIALLY', 'DEFERRED') || c.acceptWord('INITIALLY', 'IMMEDIATE')) continue;
+      else if (c.acceptWord('NOT', 'VALID')) continue;
       else break;
     }
     return { ...(name ? { name } : {}), columns, refSchema: ref.schema ?? schema, refTable: ref.name, refColumns, onDelete, onUpdate };
   }
 
   private nameList(tokens: Token[]): string[] {
-    return splitAtCommas(tokens).map((ts) => new TokenCursor(ts, this.stmt).name());
+    return splitAtCommas(tokens).map((ts) => pgName(new TokenCursor(ts, this.stmt)));
   }
 
   private tableConstraint(c: TokenCursor, table: TableDef, schema: string): void {
-    const name = c.accept('CONSTRAINT') ? c.name() : undefined;
+    const name = c.acceptWord('CONSTRAINT') ? pgName(c) : undefined;
     const named = name ? { name } : {};
-    if (c.accept('PRIMARY', 'KEY')) {
+    if (c.acceptWord('PRIMARY', 'KEY')) {
       table.primaryKey = { ...named, columns: this.nameList(c.group()) };
       this.skipIndexParameters(c);
-    } else if (c.accept('UNIQUE')) {
-      if (c.accept('NULLS')) {
-        c.accept('NOT');
-        c.expect('DISTINCT');
+    } else if (c.acceptWord('UNIQUE')) {
+      if (c.acceptWord('NULLS')) {
+        c.acceptWord('NOT');
+        c.expectWord('DISTINCT');
       }
       table.uniqueKeys.push({ ...named, columns: this.nameList(c.group()) });
       this.skipIndexParameters(c);
-    } else if (c.accept('FOREIGN', 'KEY')) {
+    } else if (c.acceptWord('FOREIGN', 'KEY')) {
       const columns = this.nameList(c.group());
-      c.expect('REFERENCES');
+      c.expectWord('REFERENCES');
       table.foreignKeys.push(this.references(c, name, columns, schema));
-    } else if (c.accept('CHECK')) {
-      const expression = c.text(c.group());
-      c.accept('NO', 'INHERIT');
-      c.accept('NOT', 'VALID');
+    } else if (c.acceptWord('CHECK')) {
+      const expression = c.textOfTokens(c.group());
+      c.acceptWord('NO', 'INHERIT');
+      c.acceptWord('NOT', 'VALID');
       table.checks.push({ ...named, expression });
     } else if (c.isWord('EXCLUDE')) {
-      throw new ParseFailure(`exclusion constraint ${name ?? ''} on ${table.name} is not converted: MySQL has no exclusion constraints; enforce the rule in the application or a trigger`);
-    } else throw new ParseFailure(`unexpected ${c.describeNext()} in a constraint of table ${table.name}`);
-    if (!c.atEnd) throw new ParseFailure(`unexpected ${c.describeNext()} after constraint ${name ?? ''} of table ${table.name}`);
+      throw new DdlSyntaxError(`exclusion constraint ${name ?? ''} on ${table.name} is not converted: MySQL has no exclusion constraints; enforce the rule in the application or a trigger`);
+    } else throw new DdlSyntaxError(`unexpected ${c.describe()} in a constraint of table ${table.name}`);
+    if (!c.atEnd) throw new DdlSyntaxError(`unexpected ${c.describe()} after constraint ${name ?? ''} of table ${table.name}`);
   }
 
   private createIndex(c: TokenCursor, unique: boolean): void {
-    c.accept('CONCURRENTLY');
-    c.accept('IF', 'NOT', 'EXISTS');
-    const name = c.isWord('ON') ? undefined : c.name();
-    c.expect('ON');
-    c.accept('ONLY');
-    const ref = c.qualifiedName();
+    c.acceptWord('CONCURRENTLY');
+    c.acceptWord('IF', 'NOT', 'EXISTS');
+    const name = c.isWord('ON') ? undefined : pgName(c);
+    c.expectWord('ON');
+    c.acceptWord('ONLY');
+    const ref = pgQualifiedName(c);
     const table = this.table(ref);
     let method: IndexDef['method'] = 'btree';
-    if (c.accept('USING')) {
-      const m = c.name();
+    if (c.acceptWord('USING')) {
+      const m = pgName(c);
       if (m === 'btree' || m === 'hash' || m === 'gin' || m === 'gist' || m === 'brin') method = m;
-      else throw new ParseFailure(`index ${name ?? ''} uses the ${m} access method, which this converter does not know`);
+      else throw new DdlSyntaxError(`index ${name ?? ''} uses the ${m} access method, which this converter does not know`);
     }
     const parts = splitAtCommas(c.group()).map((ts) => this.indexPart(ts));
     let where: string | undefined;
     while (!c.atEnd) {
-      if (c.accept('INCLUDE')) {
+      if (c.acceptWord('INCLUDE')) {
         const cols = this.nameList(c.group());
         this.problem(this.stmt, `index ${name ?? ''} INCLUDE (${cols.join(', ')}): covering columns are not converted (MySQL has no INCLUDE); the index is kept without them`);
-      } else if (c.accept('NULLS')) {
-        c.accept('NOT');
-        c.expect('DISTINCT');
-      } else if (c.accept('WITH')) c.group();
-      else if (c.accept('TABLESPACE')) c.name();
-      else if (c.accept('WHERE')) where = c.text(c.rest());
-      else throw new ParseFailure(`unexpected ${c.describeNext()} in index ${name ?? ''}`);
+      } else if (c.acceptWord('NULLS')) {
+        c.acceptWord('NOT');
+        c.expectWord('DISTINCT');
+      } else if (c.acceptWord('WITH')) c.group();
+      else if (c.acceptWord('TABLESPACE')) pgName(c);
+      else if (c.acceptWord('WHERE')) where = c.textOfTokens(c.rest());
+      else throw new DdlSyntaxError(`unexpected ${c.describe()} in index ${name ?? ''}`);
     }
     const generated = name ?? `${table.name}_${parts.map((p) => p.column ?? 'expr').join('_')}_idx`;
     table.indexes.push({ name: generated, unique, method, parts, ...(where ? { where } : {}) });
@@ -454,7 +454,7 @@ class PgParser {
     const c = new TokenCursor(body, this.stmt);
     const desc = descending ? { descending: true } : {};
     if (body.length >= 1 && (body[0]!.kind === 'word' || body[0]!.kind === 'quoted-id') && !(body[1]?.kind === 'punct' && body[1].text === '(')) {
-      const column = c.name();
+      const column = pgName(c);
       // What follows a plain column is a COLLATE clause or an operator class: neither changes which rows match.
       return { column, ...desc };
     }
@@ -468,12 +468,12 @@ class PgParser {
       const last = body[body.length - 1];
       if (last && last.kind === 'word' && body.length > 1 && body[body.length - 2]?.text === ')') body = body.slice(0, -1);
     }
-    return { expression: c.text(body), ...desc };
+    return { expression: c.textOfTokens(body), ...desc };
   }
 
   private createSequence(c: TokenCursor): void {
-    c.accept('IF', 'NOT', 'EXISTS');
-    const ref = c.qualifiedName();
+    c.acceptWord('IF', 'NOT', 'EXISTS');
+    const ref = pgQualifiedName(c);
     const schema = this.schema(ref.schema);
     const opts = this.sequenceOptions(c);
     const seq: SequenceDef = { name: ref.name };
@@ -491,48 +491,48 @@ class PgParser {
     const num = (): number => {
       const neg = c.acceptPunct('-');
       const t = c.peek();
-      if (t?.kind !== 'number') throw new ParseFailure(`expected a number but found ${c.describeNext()}`);
+      if (t?.kind !== 'number') throw new DdlSyntaxError(`expected a number but found ${c.describe()}`);
       c.i++;
       return neg ? -Number(t.text) : Number(t.text);
     };
     while (!c.atEnd) {
-      if (c.accept('AS')) c.name();
-      else if (c.accept('INCREMENT')) {
-        c.accept('BY');
+      if (c.acceptWord('AS')) pgName(c);
+      else if (c.acceptWord('INCREMENT')) {
+        c.acceptWord('BY');
         o.increment = num();
-      } else if (c.accept('START')) {
-        c.accept('WITH');
+      } else if (c.acceptWord('START')) {
+        c.acceptWord('WITH');
         o.start = num();
-      } else if (c.accept('MINVALUE')) o.minValue = num();
-      else if (c.accept('MAXVALUE')) o.maxValue = num();
-      else if (c.accept('NO', 'MINVALUE') || c.accept('NO', 'MAXVALUE') || c.accept('NO', 'CYCLE')) continue;
-      else if (c.accept('CACHE')) num();
-      else if (c.accept('CYCLE')) o.cycle = true;
-      else if (c.accept('SEQUENCE', 'NAME')) o.sequenceName = c.qualifiedName().name;
-      else if (c.accept('OWNED', 'BY')) {
-        if (c.accept('NONE')) continue;
-        const parts = [c.name()];
-        while (c.acceptPunct('.')) parts.push(c.name());
+      } else if (c.acceptWord('MINVALUE')) o.minValue = num();
+      else if (c.acceptWord('MAXVALUE')) o.maxValue = num();
+      else if (c.acceptWord('NO', 'MINVALUE') || c.acceptWord('NO', 'MAXVALUE') || c.acceptWord('NO', 'CYCLE')) continue;
+      else if (c.acceptWord('CACHE')) num();
+      else if (c.acceptWord('CYCLE')) o.cycle = true;
+      else if (c.acceptWord('SEQUENCE', 'NAME')) o.sequenceName = pgQualifiedName(c).name;
+      else if (c.acceptWord('OWNED', 'BY')) {
+        if (c.acceptWord('NONE')) continue;
+        const parts = [pgName(c)];
+        while (c.acceptPunct('.')) parts.push(pgName(c));
         const column = parts[parts.length - 1]!;
         const table = parts[parts.length - 2];
-        if (!table) throw new ParseFailure('OWNED BY needs table.column');
+        if (!table) throw new DdlSyntaxError('OWNED BY needs table.column');
         o.ownedBy = { table, column };
-      } else if (c.accept('RESTART')) {
-        c.accept('WITH');
+      } else if (c.acceptWord('RESTART')) {
+        c.acceptWord('WITH');
         if (c.peek()?.kind === 'number') num();
-      } else throw new ParseFailure(`unexpected ${c.describeNext()} in sequence options`);
+      } else throw new DdlSyntaxError(`unexpected ${c.describe()} in sequence options`);
     }
     return o;
   }
 
   private createType(c: TokenCursor): void {
-    const ref = c.qualifiedName();
-    if (!c.accept('AS', 'ENUM')) {
-      throw new ParseFailure(`type ${ref.name} is not an enum: composite, range and base types are not converted; replace its uses by hand`);
+    const ref = pgQualifiedName(c);
+    if (!c.acceptWord('AS', 'ENUM')) {
+      throw new DdlSyntaxError(`type ${ref.name} is not an enum: composite, range and base types are not converted; replace its uses by hand`);
     }
     const values = splitAtCommas(c.group()).map((ts) => {
       const t = ts[0];
-      if (ts.length !== 1 || t?.kind !== 'string') throw new ParseFailure(`enum ${ref.name} has a label that is not a string`);
+      if (ts.length !== 1 || t?.kind !== 'string') throw new DdlSyntaxError(`enum ${ref.name} has a label that is not a string`);
       return t.value;
     });
     this.schema(ref.schema).enumTypes.push({ name: ref.name, values });
@@ -540,24 +540,24 @@ class PgParser {
   }
 
   private createDomain(c: TokenCursor): void {
-    const ref = c.qualifiedName();
-    c.accept('AS');
-    const base = c.text(c.until((t) => t.kind === 'word' && ['COLLATE', 'DEFAULT', 'CONSTRAINT', 'NOT', 'NULL', 'CHECK'].includes(t.value)));
+    const ref = pgQualifiedName(c);
+    c.acceptWord('AS');
+    const base = c.textOfTokens(c.until((t) => t.kind === 'word' && ['COLLATE', 'DEFAULT', 'CONSTRAINT', 'NOT', 'NULL', 'CHECK'].includes(t.value)));
     const checks: DomainDef['checks'] = [];
     let notNull = false;
     let dflt: string | undefined;
     let name: string | undefined;
     while (!c.atEnd) {
-      if (c.accept('CONSTRAINT')) {
-        name = c.name();
+      if (c.acceptWord('CONSTRAINT')) {
+        name = pgName(c);
         continue;
       }
-      if (c.accept('NOT', 'NULL')) notNull = true;
-      else if (c.accept('NULL')) notNull = false;
-      else if (c.accept('COLLATE')) c.qualifiedName();
-      else if (c.accept('DEFAULT')) dflt = c.text(c.until((t) => t.kind === 'word' && ['CONSTRAINT', 'NOT', 'NULL', 'CHECK'].includes(t.value)));
-      else if (c.accept('CHECK')) checks.push({ ...(name ? { name } : {}), expression: c.text(c.group()) });
-      else throw new ParseFailure(`unexpected ${c.describeNext()} in domain ${ref.name}`);
+      if (c.acceptWord('NOT', 'NULL')) notNull = true;
+      else if (c.acceptWord('NULL')) notNull = false;
+      else if (c.acceptWord('COLLATE')) pgQualifiedName(c);
+      else if (c.acceptWord('DEFAULT')) dflt = c.textOfTokens(c.until((t) => t.kind === 'word' && ['CONSTRAINT', 'NOT', 'NULL', 'CHECK'].includes(t.value)));
+      else if (c.acceptWord('CHECK')) checks.push({ ...(name ? { name } : {}), expression: c.textOfTokens(c.group()) });
+      else throw new DdlSyntaxError(`unexpected ${c.describe()} in domain ${ref.name}`);
       name = undefined;
     }
     this.schema(ref.schema);
@@ -565,10 +565,10 @@ class PgParser {
   }
 
   private createView(c: TokenCursor): void {
-    const ref = c.qualifiedName();
+    const ref = pgQualifiedName(c);
     const columns = c.isPunct('(') ? this.nameList(c.group()) : undefined;
-    if (c.accept('WITH')) c.group();
-    c.expect('AS');
+    if (c.acceptWord('WITH')) c.group();
+    c.expectWord('AS');
     let body = c.rest();
     let checkOption: ViewDef['checkOption'];
     const n = body.length;
@@ -577,32 +577,32 @@ class PgParser {
       checkOption = body[n - 3]?.value === 'LOCAL' ? 'LOCAL' : 'CASCADED';
       body = body.slice(0, k);
     }
-    const view: ViewDef = { name: ref.name, query: c.text(body) };
+    const view: ViewDef = { name: ref.name, query: c.textOfTokens(body) };
     if (columns) view.columns = columns;
     if (checkOption) view.checkOption = checkOption;
     this.schema(ref.schema).views.push(view);
   }
 
   private createRoutine(c: TokenCursor, kind: 'function' | 'procedure'): void {
-    const ref = c.qualifiedName();
+    const ref = pgQualifiedName(c);
     this.schema(ref.schema).routines.push({ name: ref.name, kind, definition: this.stmt });
   }
 
   private createTrigger(c: TokenCursor): void {
-    const name = c.name();
+    const name = pgName(c);
     let timing: TriggerDef['timing'];
-    if (c.accept('BEFORE')) timing = 'BEFORE';
-    else if (c.accept('AFTER')) timing = 'AFTER';
-    else if (c.accept('INSTEAD', 'OF')) timing = 'INSTEAD OF';
-    else throw new ParseFailure(`trigger ${name}: expected BEFORE, AFTER or INSTEAD OF but found ${c.describeNext()}`);
+    if (c.acceptWord('BEFORE')) timing = 'BEFORE';
+    else if (c.acceptWord('AFTER')) timing = 'AFTER';
+    else if (c.acceptWord('INSTEAD', 'OF')) timing = 'INSTEAD OF';
+    else throw new DdlSyntaxError(`trigger ${name}: expected BEFORE, AFTER or INSTEAD OF but found ${c.describe()}`);
     const events: TriggerDef['events'] = [];
     while (!c.atEnd && !c.isWord('ON')) {
       const t = c.peek()!;
       if (t.value === 'INSERT' || t.value === 'UPDATE' || t.value === 'DELETE' || t.value === 'TRUNCATE') events.push(t.value);
       c.i++;
     }
-    c.expect('ON');
-    const table = c.qualifiedName();
+    c.expectWord('ON');
+    const table = pgQualifiedName(c);
     this.schema(table.schema).triggers.push({ name, table: table.name, timing, events, definition: this.stmt });
   }
 
@@ -610,13 +610,13 @@ class PgParser {
   // ALTER
 
   private alter(c: TokenCursor): void {
-    if (c.accept('TABLE')) return this.alterTable(c);
-    if (c.accept('SEQUENCE')) {
-      c.accept('IF', 'EXISTS');
-      const ref = c.qualifiedName();
+    if (c.acceptWord('TABLE')) return this.alterTable(c);
+    if (c.acceptWord('SEQUENCE')) {
+      c.acceptWord('IF', 'EXISTS');
+      const ref = pgQualifiedName(c);
       if (c.isWord('OWNER', 'TO')) return;
       const seq = this.schema(ref.schema).sequences.find((s) => s.name === ref.name);
-      if (!seq) throw new ParseFailure(`sequence ${ref.name} is not defined before this statement`);
+      if (!seq) throw new DdlSyntaxError(`sequence ${ref.name} is not defined before this statement`);
       const opts = this.sequenceOptions(c);
       if (opts.ownedBy) seq.ownedBy = opts.ownedBy;
       if (opts.start !== undefined) seq.start = opts.start;
@@ -625,54 +625,54 @@ class PgParser {
     }
     // ALTER FUNCTION/TYPE/DOMAIN/VIEW/SCHEMA/LANGUAGE ... OWNER TO: ownership is not part of the conversion.
     const rest = c.rest();
-    const text = c.text(rest);
+    const text = c.textOfTokens(rest);
     if (/\bOWNER\s+TO\b/i.test(text) && rest.length >= 4) return;
     if (/^DEFAULT\s+PRIVILEGES\b/i.test(text)) return;
-    throw new ParseFailure(`ALTER ${text.split(/\s+/)[0]?.toUpperCase() ?? ''} ... is not converted`);
+    throw new DdlSyntaxError(`ALTER ${text.split(/\s+/)[0]?.toUpperCase() ?? ''} ... is not converted`);
   }
 
   private alterTable(c: TokenCursor): void {
-    c.accept('IF', 'EXISTS');
-    c.accept('ONLY');
-    const ref = c.qualifiedName();
+    c.acceptWord('IF', 'EXISTS');
+    c.acceptWord('ONLY');
+    const ref = pgQualifiedName(c);
     if (c.isWord('OWNER', 'TO')) return;
     const table = this.table(ref);
     const schema = ref.schema ?? this.currentSchema;
     for (const action of splitAtCommas(c.rest())) {
       const a = new TokenCursor(action, this.stmt);
-      if (a.accept('ADD')) {
+      if (a.acceptWord('ADD')) {
         if (a.isWord('CONSTRAINT') || a.isWord('PRIMARY') || a.isWord('UNIQUE') || a.isWord('FOREIGN') || a.isWord('CHECK') || a.isWord('EXCLUDE')) {
           // NOT VALID (the constraint holds for new rows only) is dropped: MySQL checks all rows, which is stricter.
           const trimmed = action[action.length - 1]?.value === 'VALID' && action[action.length - 2]?.value === 'NOT' ? action.slice(1, -2) : action.slice(1);
           this.tableConstraint(new TokenCursor(trimmed, this.stmt), table, schema);
           continue;
         }
-        a.accept('COLUMN');
-        a.accept('IF', 'NOT', 'EXISTS');
+        a.acceptWord('COLUMN');
+        a.acceptWord('IF', 'NOT', 'EXISTS');
         table.columns.push(this.column(a, table, schema));
         this.extras.get(table)?.ownColumns.add(table.columns[table.columns.length - 1]!.name);
-      } else if (a.accept('ALTER')) {
-        a.accept('COLUMN');
-        const colName = a.name();
+      } else if (a.acceptWord('ALTER')) {
+        a.acceptWord('COLUMN');
+        const colName = pgName(a);
         const col = table.columns.find((x) => x.name === colName);
-        if (!col) throw new ParseFailure(`column ${table.name}.${colName} is not defined`);
-        if (a.accept('SET', 'DEFAULT')) this.setDefault(col, a.rest(), a);
-        else if (a.accept('DROP', 'DEFAULT')) delete col.default;
-        else if (a.accept('SET', 'NOT', 'NULL')) col.nullable = false;
-        else if (a.accept('DROP', 'NOT', 'NULL')) col.nullable = true;
-        else if (a.accept('ADD', 'GENERATED')) {
-          if (a.accept('ALWAYS', 'AS', 'IDENTITY')) this.identity(a, col, 'always');
+        if (!col) throw new DdlSyntaxError(`column ${table.name}.${colName} is not defined`);
+        if (a.acceptWord('SET', 'DEFAULT')) this.setDefault(col, a.rest(), a);
+        else if (a.acceptWord('DROP', 'DEFAULT')) delete col.default;
+        else if (a.acceptWord('SET', 'NOT', 'NULL')) col.nullable = false;
+        else if (a.acceptWord('DROP', 'NOT', 'NULL')) col.nullable = true;
+        else if (a.acceptWord('ADD', 'GENERATED')) {
+          if (a.acceptWord('ALWAYS', 'AS', 'IDENTITY')) this.identity(a, col, 'always');
           else {
-            a.expect('BY', 'DEFAULT', 'AS', 'IDENTITY');
+            a.expectWord('BY', 'DEFAULT', 'AS', 'IDENTITY');
             this.identity(a, col, 'by-default');
           }
-        } else if (a.accept('SET', 'STATISTICS') || a.accept('SET', 'STORAGE') || a.accept('SET', 'COMPRESSION')) a.rest();
-        else throw new ParseFailure(`ALTER COLUMN ${colName} ${a.describeNext()} is not converted`);
-      } else if (a.accept('CLUSTER', 'ON') || a.accept('REPLICA', 'IDENTITY') || a.accept('SET', 'WITHOUT', 'CLUSTER')) {
+        } else if (a.acceptWord('SET', 'STATISTICS') || a.acceptWord('SET', 'STORAGE') || a.acceptWord('SET', 'COMPRESSION')) a.rest();
+        else throw new DdlSyntaxError(`ALTER COLUMN ${colName} ${a.describe()} is not converted`);
+      } else if (a.acceptWord('CLUSTER', 'ON') || a.acceptWord('REPLICA', 'IDENTITY') || a.acceptWord('SET', 'WITHOUT', 'CLUSTER')) {
         a.rest(); // physical and replication settings of PostgreSQL only
       } else if (a.isWord('ATTACH', 'PARTITION')) {
-        throw new ParseFailure(`ATTACH PARTITION on ${table.name} is not converted: partitioning is not converted; the partition stays a table of its own`);
-      } else throw new ParseFailure(`ALTER TABLE ${table.name} ${a.describeNext()} is not converted`);
+        throw new DdlSyntaxError(`ATTACH PARTITION on ${table.name} is not converted: partitioning is not converted; the partition stays a table of its own`);
+      } else throw new DdlSyntaxError(`ALTER TABLE ${table.name} ${a.describe()} is not converted`);
     }
   }
 
@@ -683,25 +683,25 @@ class PgParser {
     const kind = c.peek()?.value;
     if (kind === 'COLUMN') {
       c.i++;
-      const parts = [c.name()];
-      while (c.acceptPunct('.')) parts.push(c.name());
+      const parts = [pgName(c)];
+      while (c.acceptPunct('.')) parts.push(pgName(c));
       const column = parts.pop()!;
       const tableName = parts.pop();
-      if (!tableName) throw new ParseFailure('COMMENT ON COLUMN needs table.column');
+      if (!tableName) throw new DdlSyntaxError('COMMENT ON COLUMN needs table.column');
       const text = commentText(c);
       const rel = this.relation({ ...(parts.length ? { schema: parts[parts.length - 1]! } : {}), name: tableName });
       if ('uniqueKeys' in rel) {
         const col = rel.columns.find((x) => x.name === column);
-        if (!col) throw new ParseFailure(`column ${tableName}.${column} is not defined`);
+        if (!col) throw new DdlSyntaxError(`column ${tableName}.${column} is not defined`);
         if (text === undefined) delete col.comment;
         else col.comment = text;
         return;
       }
-      throw new ParseFailure(`comments on view columns (${tableName}.${column}) are not kept: MySQL views have no column comments`);
+      throw new DdlSyntaxError(`comments on view columns (${tableName}.${column}) are not kept: MySQL views have no column comments`);
     }
     if (kind === 'TABLE' || kind === 'VIEW') {
       c.i++;
-      const rel = this.relation(c.qualifiedName());
+      const rel = this.relation(pgQualifiedName(c));
       const text = commentText(c);
       if (text === undefined) delete rel.comment;
       else rel.comment = text;
@@ -709,22 +709,22 @@ class PgParser {
     }
     if (kind === 'INDEX') {
       c.i++;
-      const ref = c.qualifiedName();
+      const ref = pgQualifiedName(c);
       const text = commentText(c);
       const idx = this.schema(ref.schema).tables.flatMap((t) => t.indexes).find((i) => i.name === ref.name);
-      if (!idx) throw new ParseFailure(`index ${ref.name} is not defined before its comment`);
+      if (!idx) throw new DdlSyntaxError(`index ${ref.name} is not defined before its comment`);
       if (text === undefined) delete idx.comment;
       else idx.comment = text;
       return;
     }
     if (kind === 'EXTENSION') return;
-    throw new ParseFailure(`COMMENT ON ${kind ?? ''} is not kept: the model holds comments of tables, columns, views and indexes only`);
+    throw new DdlSyntaxError(`COMMENT ON ${kind ?? ''} is not kept: the model holds comments of tables, columns, views and indexes only`);
   }
 
   private relation(ref: { schema?: string; name: string }): TableDef | ViewDef {
     const s = this.schemas.get(ref.schema ?? this.currentSchema);
     const r = s?.tables.find((t) => t.name === ref.name) ?? s?.views.find((v) => v.name === ref.name);
-    if (!r) throw new ParseFailure(`${ref.name} is not defined before its comment`);
+    if (!r) throw new DdlSyntaxError(`${ref.name} is not defined before its comment`);
     return r;
   }
 
@@ -797,23 +797,41 @@ class PgParser {
   }
 }
 
+/** A name as PostgreSQL reads it: unquoted names fold to lower case, quoted ones are kept. */
+function pgName(c: TokenCursor): string {
+  const quoted = c.peek()?.kind === 'quoted-id';
+  const name = c.ident();
+  return quoted ? name : name.toLowerCase();
+}
+
+/** `[schema.]name`; a `database.schema.name` drops the database part. */
+function pgQualifiedName(c: TokenCursor): { schema?: string; name: string } {
+  const first = pgName(c);
+  if (c.acceptPunct('.')) {
+    const second = pgName(c);
+    if (c.acceptPunct('.')) return { schema: second, name: pgName(c) };
+    return { schema: first, name: second };
+  }
+  return { name: first };
+}
+
 function action(c: TokenCursor): ReferentialAction {
-  if (c.accept('NO', 'ACTION')) return 'NO ACTION';
-  if (c.accept('RESTRICT')) return 'RESTRICT';
-  if (c.accept('CASCADE')) return 'CASCADE';
-  if (c.accept('SET', 'NULL')) {
-    if (c.isPunct('(')) throw new ParseFailure('ON DELETE SET NULL (columns) is not converted: MySQL sets every column of the key');
+  if (c.acceptWord('NO', 'ACTION')) return 'NO ACTION';
+  if (c.acceptWord('RESTRICT')) return 'RESTRICT';
+  if (c.acceptWord('CASCADE')) return 'CASCADE';
+  if (c.acceptWord('SET', 'NULL')) {
+    if (c.isPunct('(')) throw new DdlSyntaxError('ON DELETE SET NULL (columns) is not converted: MySQL sets every column of the key');
     return 'SET NULL';
   }
-  if (c.accept('SET', 'DEFAULT')) return 'SET DEFAULT';
-  throw new ParseFailure(`unknown referential action ${c.describeNext()}`);
+  if (c.acceptWord('SET', 'DEFAULT')) return 'SET DEFAULT';
+  throw new DdlSyntaxError(`unknown referential action ${c.describe()}`);
 }
 
 function commentText(c: TokenCursor): string | undefined {
-  c.expect('IS');
+  c.expectWord('IS');
   const t = c.peek();
   if (t?.kind === 'word' && t.value === 'NULL') return undefined;
-  if (t?.kind !== 'string') throw new ParseFailure('expected the comment text');
+  if (t?.kind !== 'string') throw new DdlSyntaxError('expected the comment text');
   return t.value;
 }
 
@@ -827,7 +845,7 @@ function serialSequence(tokens: readonly Token[]): string | undefined {
   if (!str) return undefined;
   const c = new TokenCursor(significant(tokenize(str.value, 'postgres')), str.value);
   try {
-    return c.qualifiedName().name;
+    return pgQualifiedName(c).name;
   } catch {
     return undefined;
   }

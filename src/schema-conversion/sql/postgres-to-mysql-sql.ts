@@ -12,8 +12,8 @@
  * Table references after FROM/JOIN are qualified with the target schema: MySQL resolves an
  * unqualified name in a view against the session's default database, not the view's.
  */
+import { pgTypeFromText } from '../../connectors/spi/postgres-type-text.js';
 import type { ConversionIssue } from '../model.js';
-import { pgTypeFromText } from '../postgres/postgres-type-text.js';
 import { quoteIdentifier, quoteLiteral, tokenize, type Token } from './tokenizer.js';
 import type { SqlTranslation, SqlTranslationContext } from './translation.js';
 

@@ -1,7 +1,8 @@
 /**
- * A cursor over the significant tokens of one statement, for the hand-written DDL parsers:
- * keyword tests, identifiers, balanced parentheses and the source text between tokens (so a
- * parser can keep fragments verbatim).
+ * A cursor over the significant tokens of one statement, for both hand-written DDL parsers
+ * (MySQL and PostgreSQL): keyword tests, identifiers, balanced parentheses, top-level comma
+ * lists and the source text of token runs (so a parser can keep fragments verbatim). What
+ * differs between the dialects (PostgreSQL folds unquoted names) stays in each parser.
  */
 import type { Token } from './tokenizer.js';
 
@@ -15,7 +16,7 @@ export class TokenCursor {
   constructor(
     readonly tokens: readonly Token[],
     /** The text the tokens were read from (their offsets point into it). */
-    readonly text: string,
+    readonly source: string,
   ) {}
 
   get atEnd(): boolean {
@@ -73,7 +74,7 @@ export class TokenCursor {
     if (!this.acceptPunct(p)) throw new DdlSyntaxError(`expected "${p}" but found ${this.describe()}`);
   }
 
-  /** What comes next, for error messages. */
+  /** What comes next, for error messages (a long token, such as a $$ body, cut to 40 characters). */
   describe(): string {
     const t = this.peek();
     return t ? `"${t.text.slice(0, 40)}"` : 'the end of the statement';
@@ -95,7 +96,7 @@ export class TokenCursor {
   /** `name` or `qualifier.name`. */
   qualifiedName(what = 'a name'): { qualifier?: string; name: string } {
     const first = this.ident(what);
-    if (this.isPunct('.') ) {
+    if (this.isPunct('.')) {
       this.i++;
       return { qualifier: first, name: this.ident(what) };
     }
@@ -125,34 +126,75 @@ export class TokenCursor {
     throw new DdlSyntaxError('unbalanced parentheses');
   }
 
+  /** At a `(`: consumes through the matching `)` and returns the tokens inside. */
+  group(): Token[] {
+    const [from, to] = this.balanced();
+    return this.tokens.slice(from, to);
+  }
+
+  /** The tokens from here up to (not including) the first depth-0 token for which `stop` is true. */
+  until(stop: (t: Token, k: number) => boolean): Token[] {
+    const start = this.i;
+    let depth = 0;
+    for (; this.i < this.tokens.length; this.i++) {
+      const t = this.tokens[this.i]!;
+      if (depth === 0 && stop(t, this.i)) break;
+      if (t.kind === 'punct' && t.text === '(') depth++;
+      else if (t.kind === 'punct' && t.text === ')') depth--;
+    }
+    return this.tokens.slice(start, this.i);
+  }
+
+  /** Consumes and returns every token left. */
+  rest(): Token[] {
+    const out = this.tokens.slice(this.i);
+    this.i = this.tokens.length;
+    return out;
+  }
+
   /** The source text of tokens [from, to) (exclusive), comments and spacing inside kept. */
   textOf(from: number, to: number): string {
-    if (to <= from) return '';
-    const a = this.tokens[from]!;
-    const b = this.tokens[to - 1]!;
-    return this.text.slice(a.start, b.start + b.text.length);
+    return this.textOfTokens(this.tokens.slice(from, to));
+  }
+
+  /** The source text spanned by `tokens` (taken from this statement), comments and spacing inside kept. */
+  textOfTokens(tokens: readonly Token[]): string {
+    const first = tokens[0];
+    const last = tokens[tokens.length - 1];
+    if (!first || !last) return '';
+    return this.source.slice(first.start, last.start + last.text.length);
   }
 
   /** The tokens [from, to) as a cursor of their own. */
   sub(from: number, to: number): TokenCursor {
-    return new TokenCursor(this.tokens.slice(from, to), this.text);
+    return new TokenCursor(this.tokens.slice(from, to), this.source);
   }
 
   /** Splits tokens [from, to) at top-level commas into ranges. */
   splitTopLevel(from: number, to: number, sep = ','): [number, number][] {
-    const out: [number, number][] = [];
-    let depth = 0;
-    let start = from;
-    for (let k = from; k < to; k++) {
-      const t = this.tokens[k]!;
-      if (t.kind === 'punct' && t.text === '(') depth++;
-      else if (t.kind === 'punct' && t.text === ')') depth--;
-      else if (depth === 0 && t.kind === 'punct' && t.text === sep) {
-        out.push([start, k]);
-        start = k + 1;
-      }
-    }
-    if (start < to) out.push([start, to]);
-    return out;
+    return splitRanges(this.tokens, from, to, sep);
   }
+}
+
+/** The ranges of tokens [from, to) between top-level `sep`s (a trailing empty one dropped). */
+function splitRanges(tokens: readonly Token[], from: number, to: number, sep: string): [number, number][] {
+  const out: [number, number][] = [];
+  let depth = 0;
+  let start = from;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind === 'punct' && t.text === '(') depth++;
+    else if (t.kind === 'punct' && t.text === ')') depth--;
+    else if (depth === 0 && t.kind === 'punct' && t.text === sep) {
+      out.push([start, k]);
+      start = k + 1;
+    }
+  }
+  if (start < to) out.push([start, to]);
+  return out;
+}
+
+/** Splits tokens at top-level commas. */
+export function splitAtCommas(tokens: readonly Token[]): Token[][] {
+  return splitRanges(tokens, 0, tokens.length, ',').map(([from, to]) => tokens.slice(from, to));
 }

@@ -5,9 +5,9 @@
  * (convert-to-mysql.ts), since MySQL allows one AUTO_INCREMENT column a table.
  */
 import type { NeutralType } from '../../connectors/spi/data-types.js';
+import { isBuiltinPgTypeText } from '../../connectors/spi/postgres-type-text.js';
 import type { ColumnDef, ConversionIssue, DefaultDef } from '../model.js';
 import { renderMysqlType } from '../mysql/mysql-type-names.js';
-import { isBuiltinPgTypeText } from '../postgres/postgres-type-text.js';
 import { translatePostgresSql } from '../sql/postgres-to-mysql-sql.js';
 import type { SqlTranslationContext } from '../sql/translation.js';
 import type { MysqlTargetTraits } from './target-traits.js';

@@ -4,12 +4,12 @@
  * says why where the choice is not obvious. Pure: no I/O.
  */
 import type { NeutralType } from '../../connectors/spi/data-types.js';
+import { mysqlSpatialTypes } from '../../connectors/spi/mysql-type-text.js';
 import type { ConvertOptions } from '../convert-options.js';
 import type {
   CheckDef, ColumnDef, ConversionIssue, ConversionResult, ConversionStatus, DefaultDef, EnumTypeDef, ForeignKeyDef, IndexDef,
   IndexPart, KeyDef, ObjectReport, ObjectType, SchemaDef, SchemaModel, TableDef, ViewDef,
 } from '../model.js';
-import { mysqlSpatialTypes } from '../mysql/mysql-type-text.js';
 import { renderPostgresType } from '../postgres/postgres-type-names.js';
 import { translateMysqlSql } from '../sql/mysql-to-postgres-sql.js';
 import { quoteIdentifier, quoteLiteral } from '../sql/tokenizer.js';

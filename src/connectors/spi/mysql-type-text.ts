@@ -1,10 +1,11 @@
 /**
- * A MySQL/MariaDB column type as DDL spells it -> NeutralType. The same mapping as the
- * connector's `neutralOf` (src/connectors/mysql/mysql-types.ts, documented in
- * docs/architecture/05-type-mapping-mysql.md), but read from type text rather than from
- * information_schema, because schema conversion parses DDL and may not import connectors.
+ * A MySQL/MariaDB column type as DDL or COLUMN_TYPE spells it -> NeutralType
+ * (docs/architecture/05-type-mapping-mysql.md). One mapping for both readers of MySQL types:
+ * the connector passes information_schema's COLUMN_TYPE (`parseMysqlColumnType`), schema
+ * conversion the type its DDL parser read. It sits in the SPI because both layers may import
+ * it (schema conversion may not import a connector).
  */
-import type { NeutralType } from '../../connectors/spi/data-types.js';
+import type { NeutralType } from './data-types.js';
 
 /** A column type as the parser read it: the base name, its arguments and attributes. */
 export interface MysqlTypeText {
@@ -130,4 +131,58 @@ export function neutralOfMysqlType(t: MysqlTypeText, jsonCheck = false): Neutral
       return { kind: 'uuid' };
   }
   return { kind: 'native', engine: 'mysql', type: mysqlTypeText(t) };
+}
+
+/** The members of `enum('a','b''c')` / `set(...)` as COLUMN_TYPE spells them. */
+export function parseValueList(columnType: string): string[] {
+  const open = columnType.indexOf('(');
+  const values: string[] = [];
+  let i = open + 1;
+  while (i < columnType.length && columnType[i] === "'") {
+    let v = '';
+    i++;
+    for (;;) {
+      const ch = columnType[i];
+      if (ch === undefined) break;
+      if (ch === "'" && columnType[i + 1] === "'") {
+        v += "'";
+        i += 2;
+      } else if (ch === "'") {
+        i++;
+        break;
+      } else if (ch === '\\') {
+        const next = columnType[i + 1] ?? '';
+        v += ({ n: '\n', t: '\t', r: '\r', '0': '\0', Z: '\x1a' } as Record<string, string>)[next] ?? next;
+        i += 2;
+      } else {
+        v += ch;
+        i++;
+      }
+    }
+    values.push(v);
+    if (columnType[i] === ',') i++;
+  }
+  return values;
+}
+
+/**
+ * COLUMN_TYPE as information_schema spells it (`int(10) unsigned zerofill`, `decimal(10,2)`,
+ * `enum('a','b''c')`, MariaDB's `varchar(100)` followed by a COMPRESSED comment) -> the
+ * parts the mapping reads.
+ * Members of ENUM and SET keep their case and escapes resolved; anything after the type's
+ * arguments other than `unsigned`/`zerofill` is ignored.
+ */
+export function parseMysqlColumnType(columnType: string): MysqlTypeText {
+  const head = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*/.exec(columnType);
+  const base = canonicalMysqlTypeName(head?.[1] ?? columnType);
+  if (base === 'enum' || base === 'set') return { base, args: parseValueList(columnType), unsigned: false, zerofill: false };
+  const rest = columnType.slice(head?.[0].length ?? 0);
+  const args = /^\(([^)]*)\)/.exec(rest);
+  const flags = (args ? rest.slice(args[0].length) : rest).toLowerCase();
+  return {
+    base,
+    args: args ? args[1]!.split(',').map((a) => a.trim()) : [],
+    unsigned: /\bunsigned\b/.test(flags),
+    zerofill: /\bzerofill\b/.test(flags),
+  };
 }

@@ -3,7 +3,8 @@
  * (CHAP_Tasks.CustomizingTasks.TableMapping.SelectionTransformation.Wildcards) defines:
  * `%` zero or more characters, `_` a single character, `[_]` a literal underscore, `[ab]` a
  * set and `[a-d]` a range. Matching is case-sensitive (the transformations page: "Table names
- * and column names ... are case-sensitive").
+ * and column names ... are case-sensitive"). One implementation for a task's table mappings
+ * and a migration project's rules, so a locator means the same thing in both.
  *
  * Where DMS requires an exact name (filters, table-settings, explicit selection) only `%`
  * counts as a wildcard: names such as `order_items` are common and DMS accepts them there.
@@ -74,4 +75,9 @@ export function hasPercent(name: string): boolean {
  */
 export function namesOne(pattern: string): boolean {
   return !/[%[]/.test(pattern);
+}
+
+/** True when the pattern holds any wildcard (`%`, `_` or a `[` set), so it may match other names than its own text. */
+export function hasWildcard(pattern: string): boolean {
+  return /[%_[]/.test(pattern);
 }

@@ -1,14 +1,13 @@
 /**
- * PostgreSQL type text (as DDL and `format_type` spell it) -> NeutralType.
- *
- * The same mapping as the PostgreSQL connector's `neutralTypeOf`
- * (src/connectors/postgres/postgres-types.ts, docs/architecture/05-type-mapping-postgres.md),
- * but read from the type's text instead of pg_catalog facts: schema conversion parses DDL
- * and may not import the connector (layer rule). Anything without a neutral equivalent
- * (interval, inet, tsvector, money, ranges, extension types ...) is
- * `{ kind: 'native', engine: 'postgres', type }` with the normalized text, as there.
+ * PostgreSQL type text (as DDL and `format_type` spell it) -> NeutralType
+ * (docs/architecture/05-type-mapping-postgres.md). One mapping for both readers of
+ * PostgreSQL types: the connector passes the `format_type` text of a built-in type it read
+ * from pg_catalog, schema conversion the type text of parsed DDL. It sits in the SPI because
+ * both layers may import it (schema conversion may not import a connector). Anything without
+ * a neutral equivalent (interval, inet, tsvector, money, ranges, extension types ...) is
+ * `{ kind: 'native', engine: 'postgres', type }` with the normalized text.
  */
-import type { NeutralType } from '../../connectors/spi/data-types.js';
+import type { NeutralType } from './data-types.js';
 
 /** User-defined types the parser already knows, by bare (unqualified) name. */
 export interface PgUserTypes {

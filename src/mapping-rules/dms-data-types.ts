@@ -1,19 +1,41 @@
 /**
- * DMS's own data type names (STRING, WSTRING, BOOLEAN, BYTES, DATE, TIME, DATETIME,
- * INT1..INT8, UINT1..UINT8, NUMERIC, REAL4, REAL8, BLOB, CLOB, NCLOB) in `data-type` of
- * change-data-type rules and in `object-locator.data-type`, and their NeutralType. The same
- * semantics and messages as src/engine/mapping/dms-data-types.ts (which schema conversion may
- * not import), so one rule means the same in a task and in a migration project.
+ * DMS's own data type names (user guide, CHAP_Reference.DataTypes: STRING, WSTRING, BOOLEAN,
+ * BYTES, DATE, TIME, DATETIME, INT1..INT8, UINT1..UINT8, NUMERIC, REAL4, REAL8, BLOB, CLOB,
+ * NCLOB) as used by `data-type` in change-data-type and add-column rules and by
+ * `object-locator.data-type`, and their NeutralType equivalents. One reading for a task's
+ * table mappings and a migration project's transformation rules, so a rule means the same in both.
  */
-import type { NeutralType } from '../../connectors/spi/data-types.js';
-import { orList, type RuleReader } from './rule-json.js';
+import type { NeutralType } from '../connectors/spi/data-types.js';
+import { orList, type RuleObjectReader } from './rule-json.js';
 
+/** The DMS type names a rule may use, lower case as DMS's examples write them. */
 export const DMS_TYPES = [
-  'string', 'wstring', 'boolean', 'bytes', 'date', 'time', 'datetime', 'int1', 'int2', 'int4', 'int8',
-  'numeric', 'real4', 'real8', 'uint1', 'uint2', 'uint4', 'uint8', 'blob', 'clob', 'nclob',
+  'string',
+  'wstring',
+  'boolean',
+  'bytes',
+  'date',
+  'time',
+  'datetime',
+  'int1',
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'real4',
+  'real8',
+  'uint1',
+  'uint2',
+  'uint4',
+  'uint8',
+  'blob',
+  'clob',
+  'nclob',
 ] as const;
+/** One of DMS_TYPES. */
 export type DmsType = (typeof DMS_TYPES)[number];
 
+/** A validated `data-type` of a rule. */
 export interface DataTypeSpec {
   readonly type: DmsType;
   readonly length?: number;
@@ -21,37 +43,46 @@ export interface DataTypeSpec {
   readonly scale?: number;
 }
 
-/** The guide's table says BYTE, its examples say bytes: both are accepted. */
+/** The guide's table says BYTE, its examples and the console say bytes: both are accepted. */
 const ALIASES: Readonly<Record<string, DmsType>> = { byte: 'bytes' };
 
+/** Which of length / precision / scale each type takes, and which it needs. */
 function shapeOf(type: DmsType): { length?: 'required'; precision?: 'optional'; scale?: 'optional' } {
   switch (type) {
     case 'string':
     case 'wstring':
     case 'bytes':
-      // Without a length there is no faithful target type (MySQL VARCHAR needs one).
+      // A string without a length has no faithful target type (MySQL VARCHAR needs one; an
+      // unbounded one is a CLOB): asking for it beats guessing.
       return { length: 'required' };
     case 'numeric':
+      return { precision: 'optional', scale: 'optional' };
     case 'time':
     case 'datetime':
+      // The guide's example writes datetime's fractional digits as `precision`; `scale` is
+      // accepted too since DMS's type model calls the same thing scale.
       return { precision: 'optional', scale: 'optional' };
     default:
       return {};
   }
 }
 
+/** PostgreSQL and MySQL both keep at most 6 fractional digits of seconds. */
 const MAX_FRACTION_DIGITS = 6;
+/** PostgreSQL's numeric precision limit; MySQL's is checked where the target is known. */
 const MAX_NUMERIC_PRECISION = 1000;
 /** MySQL DECIMAL holds at most 65 digits. */
 export const MYSQL_MAX_DECIMAL = 65;
 
 /** Reads and validates a `data-type` object. */
-export function readDataType(r: RuleReader): DataTypeSpec {
+export function readDataType(r: RuleObjectReader<unknown>): DataTypeSpec {
   r.onlyMembers(['type', 'length', 'precision', 'scale'], `'${r.path}'`);
   const rawType = r.string('type', { hint: `use one of ${orList([...DMS_TYPES])}` });
   const lower = rawType.toLowerCase();
   const type = (ALIASES[lower] ?? lower) as DmsType;
-  if (!(DMS_TYPES as readonly string[]).includes(type)) r.fail(`'${r.where('type')}' '${rawType}' is not a DMS data type; use one of ${orList([...DMS_TYPES])}`);
+  if (!(DMS_TYPES as readonly string[]).includes(type)) {
+    r.fail(`'${r.where('type')}' '${rawType}' is not a DMS data type; use one of ${orList([...DMS_TYPES])}`);
+  }
   const shape = shapeOf(type);
   const length = r.optInt('length', { min: 1 });
   const precision = r.optInt('precision', { min: type === 'numeric' ? 1 : 0 });
@@ -83,7 +114,7 @@ export function neutralOf(spec: DataTypeSpec): NeutralType {
   switch (spec.type) {
     case 'string':
     case 'wstring':
-      // Both targets store UTF-8: DMS's single/double-byte distinction does not survive.
+      // Both targets store UTF-8, so DMS's single/double-byte distinction does not survive.
       return { kind: 'varchar', ...(spec.length !== undefined ? { length: spec.length } : {}) };
     case 'bytes':
       return { kind: 'binary', length: spec.length ?? 1, fixed: false };
@@ -100,16 +131,21 @@ export function neutralOf(spec: DataTypeSpec): NeutralType {
       return p === undefined ? { kind: 'timestamp', withTimeZone: false } : { kind: 'timestamp', precision: p, withTimeZone: false };
     }
     case 'int1':
+      return { kind: 'int', bytes: 1, unsigned: false };
     case 'int2':
+      return { kind: 'int', bytes: 2, unsigned: false };
     case 'int4':
+      return { kind: 'int', bytes: 4, unsigned: false };
     case 'int8':
+      return { kind: 'int', bytes: 8, unsigned: false };
     case 'uint1':
+      return { kind: 'int', bytes: 1, unsigned: true };
     case 'uint2':
+      return { kind: 'int', bytes: 2, unsigned: true };
     case 'uint4':
-    case 'uint8': {
-      const bytes = Number(spec.type.slice(-1)) as 1 | 2 | 4 | 8;
-      return { kind: 'int', bytes, unsigned: spec.type.startsWith('u') };
-    }
+      return { kind: 'int', bytes: 4, unsigned: true };
+    case 'uint8':
+      return { kind: 'int', bytes: 8, unsigned: true };
     case 'numeric':
       return {
         kind: 'decimal',
@@ -128,13 +164,20 @@ export function neutralOf(spec: DataTypeSpec): NeutralType {
   }
 }
 
-/** The DMS type names a column of this type answers to in `object-locator.data-type`. */
+/**
+ * The DMS type names a column of this type answers to in `object-locator.data-type`, after
+ * DMS's own source mappings (PostgreSQL/MySQL chapters): character data is STRING or WSTRING
+ * (DMS picks by character set, which the neutral type does not keep, so both match), TEXT
+ * and JSON are CLOB/NCLOB, MEDIUMINT is INT4, types without a DMS equivalent are strings.
+ */
 export function dmsNamesOf(t: NeutralType): readonly string[] {
   switch (t.kind) {
     case 'boolean':
       return ['boolean'];
-    case 'int':
-      return [`${t.unsigned ? 'uint' : 'int'}${t.bytes === 3 ? 4 : t.bytes}`];
+    case 'int': {
+      const bytes = t.bytes === 3 ? 4 : t.bytes;
+      return [`${t.unsigned ? 'uint' : 'int'}${bytes}`];
+    }
     case 'decimal':
       return ['numeric'];
     case 'float':
