@@ -90,8 +90,14 @@ describe('ReloadTables', () => {
 
   it('reloads a completed and a loading table of a running full load; the task keeps running and ends after the reloads', async () => {
     const task = await createTask(dms, base, {
-      TableMappings: tableRule('public', '%'),
-      // One table at a time: alpha completes, big loads long enough, zeta waits in the queue.
+      // One table at a time, in this order (load-order; without it the largest table would go
+      // first): alpha completes, big loads long enough, zeta waits in the queue.
+      TableMappings: JSON.stringify({
+        rules: (['alpha', 'big', 'zeta'] as const).map((name, i) => ({
+          'rule-type': 'selection', 'rule-id': String(i + 1), 'rule-name': name, 'rule-action': 'include',
+          'object-locator': { 'schema-name': 'public', 'table-name': name }, 'load-order': String(3 - i),
+        })),
+      }),
       ReplicationTaskSettings: JSON.stringify({ FullLoadSettings: { MaxFullLoadSubTasks: 1, CommitRate: 10000 } }),
     });
     const arn = task.ReplicationTaskArn!;

@@ -277,6 +277,14 @@ describe('engine orchestration (fakes)', () => {
     assert.deepEqual(t.source.reads.map((r) => r.table.name), ['people', 'notes', 'third']);
   });
 
+  it('starts the largest table first among tables of the same load order (its path is the longest)', async () => {
+    const t = setup({ tables: [people(3), fakeTable('app', 'big', [['id', types.int4]], numbered(40).map((r) => [r[0]!])), notes()] });
+    t.run({ settings: { maxFullLoadSubTasks: 1 } });
+    await t.reporter.finishedPromise;
+    // big (40 rows) first; notes and people (5 and 3 rows estimated) after it, largest first.
+    assert.deepEqual(t.source.reads.map((r) => r.table.name), ['big', 'notes', 'people']);
+  });
+
   it('stops promptly mid-load: loading tables cancelled, queued ones stay Before load, NORMAL', async () => {
     const t = setup({ tables: [people(100_000), notes()], sourceOpts: { batchDelayMs: 20 } });
     t.run({ settings: { maxFullLoadSubTasks: 1, commitRate: 1000 } });

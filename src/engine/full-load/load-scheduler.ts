@@ -79,6 +79,10 @@ export class LoadScheduler {
    * aborted; then waits for the loads in progress to let go.
    */
   async run(ctx: RunContext): Promise<void> {
+    // Within one load-order, the largest tables first (by the catalog's estimate): the biggest
+    // table is the run's longest path, so its DDL, split and first segments should not wait
+    // behind the small tables' preparations. Ties keep the plan's order (by name); sort is stable.
+    this.queue.sort((a, b) => b.plan.loadOrder - a.plan.loadOrder || b.info.estimatedBytes - a.info.estimatedBytes);
     this.state = 'loading';
     const onAbort = (): void => this.notify();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
