@@ -107,6 +107,9 @@ export async function* drainInBatches<T>(stream: Readable, size: number, bound?:
     stream.off('end', onEnd);
     stream.off('close', onClose);
     stream.off('error', onError);
+    // A stream given up on may still report its teardown (the aborted query's error) after
+    // this: nobody reads it any more, so that must not become an uncaught exception.
+    if (!state.ended) stream.on('error', () => undefined);
   }
 }
 
@@ -168,6 +171,8 @@ class MysqlSource implements SourceSession {
       };
       const bound = req.batchBytes !== undefined ? { bytesOf, maxBytes: req.batchBytes } : undefined;
       for await (const rawRows of drainInBatches<(Buffer | null)[]>(stream, req.batchRows, bound)) {
+        // Rows the stream had already buffered must not come out after an abort.
+        combined.throwIfAborted();
         const batch: Row[] = new Array<Row>(rawRows.length);
         for (let r = 0; r < rawRows.length; r++) {
           const raw = rawRows[r]!;
