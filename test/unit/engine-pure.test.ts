@@ -7,7 +7,7 @@ import { autoSplitMinRows, autoSplitParts, describeRange, rangesFromBoundaries }
 import { decideDataError, decideTableError } from '../../src/engine/full-load/error-policy.js';
 import { computeProgress } from '../../src/engine/statistics/progress.js';
 import { lobHandlingOf } from '../../src/engine/full-load/lob-handling.js';
-import { wildcardMatches } from '../../src/engine/full-load/no-tables-message.js';
+import { matchesPattern as wildcardMatches } from '../../src/mapping-rules/wildcard.js';
 import { describeRow, maxRowDescriptionBytes } from '../../src/engine/full-load/row-description.js';
 import { SlotPool } from '../../src/engine/full-load/slot-pool.js';
 import { baseSettings } from './engine-fakes.js';

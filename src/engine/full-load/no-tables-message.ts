@@ -4,6 +4,7 @@
  */
 import type { TableInfo } from '../../connectors/spi/index.js';
 import type { TableMappings } from '../mapping/index.js';
+import { matchesPattern } from '../../mapping-rules/wildcard.js';
 
 export function noTablesMessage(mappings: TableMappings, catalog: readonly TableInfo[]): string {
   const includes = mappings.rules.flatMap((r) => (r.ruleType === 'selection' && r.ruleAction !== 'exclude' ? [r] : []));
@@ -20,24 +21,5 @@ export function noTablesMessage(mappings: TableMappings, catalog: readonly Table
 function locatorMatches(l: { readonly schemaName: string; readonly tableName?: string; readonly tableType?: string }, t: TableInfo): boolean {
   if (l.tableType === 'table' && t.kind !== 'table') return false;
   if (l.tableType === 'view' && t.kind !== 'view') return false;
-  return wildcardMatches(l.schemaName, t.schema) && wildcardMatches(l.tableName ?? '%', t.name);
-}
-
-/** DMS table-mapping wildcards: `%` any run, `_` one character, `[ab]`/`[a-d]` a set, `[_]` a literal underscore. */
-export function wildcardMatches(pattern: string, name: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/[\\^\]]/g, '\\$&')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
+  return matchesPattern(l.schemaName, t.schema) && matchesPattern(l.tableName ?? '%', t.name);
 }
