@@ -33,12 +33,9 @@ import {
   waitUntilMetadataModelImported,
   type DatabaseMigrationServiceClient,
 } from '@aws-sdk/client-database-migration-service';
-import { systemClock } from '../../src/common/clock.js';
-import { createRepositories } from '../../src/control/repositories.js';
-import { SecretStore } from '../../src/control/secrets/secret-store.js';
 import { splitStatements } from '../../src/schema-conversion/sql/tokenizer.js';
-import { Store } from '../../src/store/store.js';
 import { mariaDropDatabase, mariaExec, mariaQuery, pgCreateDatabase, pgDropDatabase, pgQuery, uniqueSuffix } from '../helpers/databases.js';
+import { putLocalSecrets } from '../helpers/secrets.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const sakilaScript = readFileSync(new URL('../fixtures/sakila/mysql-sakila-schema.sql', import.meta.url), 'utf8');
@@ -70,14 +67,7 @@ describe('schema conversion of Sakila, MariaDB -> PostgreSQL, through the SDK', 
     server = await startTestServer();
     dms = server.client();
     // Secrets go to the local secret store of the server's data folder, as `opendms secrets put` does.
-    const store = new Store(server.dataDir);
-    try {
-      const secrets = new SecretStore(store, createRepositories(store).secrets, systemClock);
-      secrets.put(`maria-${suffix}`, { username: 'root', password: '' });
-      secrets.put(`pg-${suffix}`, { username: 'postgres', password: '' });
-    } finally {
-      store.close();
-    }
+    putLocalSecrets(server.dataDir, { [`maria-${suffix}`]: { username: 'root', password: '' }, [`pg-${suffix}`]: { username: 'postgres', password: '' } });
     await dms.send(new CreateInstanceProfileCommand({ InstanceProfileName: `ip-${project}` }));
     await dms.send(new CreateDataProviderCommand({ DataProviderName: `src-${project}`, Engine: 'mariadb', Settings: { MariaDbSettings: { ServerName: SOURCE_HOST, Port: 3306, SslMode: 'none' } } }));
     await dms.send(new CreateDataProviderCommand({ DataProviderName: `tgt-${project}`, Engine: 'postgres', Settings: { PostgreSqlSettings: { ServerName: TARGET_HOST, Port: 5432, DatabaseName: pgDb, SslMode: 'none' } } }));

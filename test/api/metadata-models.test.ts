@@ -36,14 +36,12 @@ import {
   type DatabaseMigrationServiceClient,
   type SchemaConversionRequest,
 } from '@aws-sdk/client-database-migration-service';
-import { systemClock } from '../../src/common/clock.js';
-import { createRepositories } from '../../src/control/repositories.js';
-import { SecretStore } from '../../src/control/secrets/secret-store.js';
 import { requestKind } from '../../src/control/metadata-models/module.js';
 import type { MetadataRequestRecord } from '../../src/control/metadata-models/record.js';
 import { ResourceRepository } from '../../src/store/resource-repository.js';
 import { Store } from '../../src/store/store.js';
 import { mariaDropDatabase, mariaExec, pgCreateDatabase, pgDropDatabase, uniqueSuffix } from '../helpers/databases.js';
+import { putLocalSecrets } from '../helpers/secrets.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const SOURCE_HOST = '127.0.0.1';
@@ -82,14 +80,8 @@ describe('metadata model requests', () => {
     server = await startTestServer({ keepDataDir: true });
     dataDir = server.dataDir;
     dms = server.client();
-    const store = new Store(dataDir);
-    try {
-      const secrets = new SecretStore(store, createRepositories(store).secrets, systemClock);
-      secrets.put(`maria-${suffix}`, { username: 'root', password: '' });
-      secrets.put(`pg-${suffix}`, { username: 'postgres', password: '' });
-    } finally {
-      store.close();
-    }
+    // Secrets go to the local secret store of the server's data folder, as `opendms secrets put` does.
+    putLocalSecrets(dataDir, { [`maria-${suffix}`]: { username: 'root', password: '' }, [`pg-${suffix}`]: { username: 'postgres', password: '' } });
     await dms.send(new CreateInstanceProfileCommand({ InstanceProfileName: name('ip') }));
     await dms.send(new CreateDataProviderCommand({ DataProviderName: name('src'), Engine: 'mariadb', Settings: { MariaDbSettings: { ServerName: SOURCE_HOST, Port: 3306, SslMode: 'none' } } }));
     await dms.send(new CreateDataProviderCommand({ DataProviderName: name('tgt'), Engine: 'postgres', Settings: { PostgreSqlSettings: { ServerName: TARGET_HOST, Port: 5432, DatabaseName: pgDb, SslMode: 'none' } } }));
