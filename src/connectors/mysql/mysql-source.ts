@@ -7,8 +7,9 @@
 import type { Readable } from 'node:stream';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { ConnectorError } from '../spi/connection-error.js';
-import type { ColumnInfo, Row, TableInfo, TableRef, Value } from '../spi/data-types.js';
-import type { ColumnFilter, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import type { ColumnInfo, NeutralType, Row, TableInfo, TableRef, Value } from '../spi/data-types.js';
+import type { ColumnFilter, CopyTextRead, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import { copyTextFits, copyTextRowExpression, decodeCopyText } from './mysql-copy-text.js';
 import { listMysqlTables } from './mysql-catalog.js';
 import { classifyMysqlError } from './mysql-errors.js';
 import { exactValueOptions, mysqlFlavourOf, openMysqlSession, type MysqlSession } from './mysql-session.js';
@@ -129,6 +130,62 @@ class MysqlSource implements SourceSession {
   }
 
   async *read(req: ReadRequest, signal: AbortSignal): AsyncIterable<Row[]> {
+    let readers: ColumnReader[] = [];
+    const select = (info: TableInfo): string => {
+      readers = req.columns.map((name) => readerOf(info, name));
+      return req.columns.map((name, i) => `${readers[i]!.select(req.lobLimits?.get(name))} AS ${quoteId(name)}`).join(', ');
+    };
+    for await (const rawRows of this.rawRows(req, select, signal)) {
+      const batch: Row[] = new Array<Row>(rawRows.length);
+      for (let r = 0; r < rawRows.length; r++) {
+        const raw = rawRows[r]!;
+        const row: Value[] = new Array<Value>(readers.length);
+        for (let i = 0; i < readers.length; i++) row[i] = readers[i]!.decode(raw[i] ?? null);
+        batch[r] = row;
+      }
+      yield batch;
+    }
+  }
+
+  /** The column types readCopyText formats on the server (copy-text.ts); a table with others takes read(). */
+  copyTextFits(types: readonly NeutralType[]): boolean {
+    return types.every(copyTextFits);
+  }
+
+  /**
+   * The rows of `req` as PostgreSQL COPY text, formatted by the server in the SELECT (one
+   * value a row), so that a MySQL/MariaDB -> PostgreSQL load passes bytes through instead of
+   * decoding every value into a string and encoding it again: the same pass-through as
+   * PostgreSQL -> PostgreSQL, for the column types copyTextFits accepts.
+   */
+  readCopyText(req: ReadRequest, signal: AbortSignal): CopyTextRead {
+    let columns: ColumnInfo[] | undefined;
+    const select = (info: TableInfo): string => {
+      columns = req.columns.map((name) => columnOf(info, name));
+      return `${copyTextRowExpression(columns.map((c) => ({ column: c, select: columnReader(c).select(req.lobLimits?.get(c.name)) })))} AS line`;
+    };
+    const self = this;
+    const lines = (async function* (): AsyncGenerator<Buffer> {
+      for await (const rawRows of self.rawRows(req, select, signal)) {
+        const parts: Buffer[] = new Array<Buffer>(rawRows.length);
+        for (let r = 0; r < rawRows.length; r++) parts[r] = rawRows[r]![0]!;
+        yield Buffer.concat(parts);
+      }
+    })();
+    return {
+      [Symbol.asyncIterator]: () => lines,
+      decode: (text: Buffer): Row[] => {
+        if (!columns) throw new Error('decode() before the COPY text read yielded anything');
+        return decodeCopyText(text, columns);
+      },
+    };
+  }
+
+  /**
+   * One SELECT of `req` in a consistent snapshot of its own connection, its rows as the text
+   * protocol's bytes (one Buffer or null per selected expression), in batches.
+   */
+  private async *rawRows(req: ReadRequest, select: (info: TableInfo) => string, signal: AbortSignal): AsyncGenerator<(Buffer | null)[][]> {
     const combined = AbortSignal.any([signal, this.closing.signal]);
     let session: MysqlSession | undefined;
     let done = false;
@@ -141,17 +198,15 @@ class MysqlSource implements SourceSession {
       await s.query('SET SESSION net_write_timeout = 86400');
       await openConsistentSnapshot(s);
       const info = await this.describe(s, req.table);
-      const readers = req.columns.map((name) => readerOf(info, name));
-      const select = req.columns.map((name, i) => `${readers[i]!.select(req.lobLimits?.get(name))} AS ${quoteId(name)}`).join(', ');
       const where = whereOf(info, req.filters, req.range);
       const order = req.range ? ` ORDER BY ${req.range.columns.map(quoteId).join(', ')}` : '';
-      const sql = `SELECT ${select} FROM ${quoteTable(req.table)}${where.sql ? ` WHERE ${where.sql}` : ''}${order}`;
+      const sql = `SELECT ${select(info)} FROM ${quoteTable(req.table)}${where.sql ? ` WHERE ${where.sql}` : ''}${order}`;
       const query = s.connection.query({
         sql,
         values: where.values,
         rowsAsArray: true,
         // The text protocol's bytes of every value (typeCast false: as Buffers, with no
-        // per-value callback): decoded below by the column's type.
+        // per-value callback): decoded by the caller.
         typeCast: false,
       });
       // Rows buffered ahead: fewer when rows are wide (the catalog's average row size), so
@@ -173,14 +228,7 @@ class MysqlSource implements SourceSession {
       for await (const rawRows of drainInBatches<(Buffer | null)[]>(stream, req.batchRows, bound)) {
         // Rows the stream had already buffered must not come out after an abort.
         combined.throwIfAborted();
-        const batch: Row[] = new Array<Row>(rawRows.length);
-        for (let r = 0; r < rawRows.length; r++) {
-          const raw = rawRows[r]!;
-          const row: Value[] = new Array<Value>(readers.length);
-          for (let i = 0; i < readers.length; i++) row[i] = readers[i]!.decode(raw[i] ?? null);
-          batch[r] = row;
-        }
-        yield batch;
+        yield rawRows;
       }
       await s.query('COMMIT');
       done = true;

@@ -2,7 +2,7 @@
  * Reading a source for a full load: the catalog, then each table (or a key range of it)
  * streamed in batches from a consistent snapshot, never held whole in memory.
  */
-import type { Row, TableInfo, TableRef } from './data-types.js';
+import type { NeutralType, Row, TableInfo, TableRef } from './data-types.js';
 
 /** A source-filter condition (DMS `filter-conditions`); values are canonical strings. */
 export type FilterCondition =
@@ -70,7 +70,8 @@ export interface SourceSession {
   read(req: ReadRequest, signal: AbortSignal): AsyncIterable<Row[]>;
 
   /**
-   * Optional raw pass-through (PostgreSQL): the rows of `req` as PostgreSQL `COPY` text
+   * Optional raw pass-through (PostgreSQL; MySQL/MariaDB formatting the text in its SELECT):
+   * the rows of `req` as PostgreSQL `COPY` text
    * (text format: fields separated by tab, `\N` for NULL, backslash escapes, one row per
    * line ended by `\n`; newlines inside values are escaped, so each `\n` byte ends a row),
    * in the form that `COPY ... FROM STDIN` of a PostgreSQL target turns into the very values
@@ -81,6 +82,12 @@ export interface SourceSession {
    * no per-row work (no added columns, no type change).
    */
   readCopyText?(req: ReadRequest, signal: AbortSignal): CopyTextRead;
+
+  /**
+   * With readCopyText: whether it can read columns of these (source) types. Absent: every
+   * type (PostgreSQL). A table with a column it cannot format is read with read().
+   */
+  copyTextFits?(types: readonly NeutralType[]): boolean;
 
   /**
    * How many rows of the table (after filters) hold a LOB value larger than its limit, per

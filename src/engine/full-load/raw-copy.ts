@@ -1,6 +1,7 @@
 /**
- * Raw pass-through of one segment (PostgreSQL -> PostgreSQL): when the table needs no
- * per-row work, the source's `COPY (SELECT ...) TO STDOUT` text goes straight into the
+ * Raw pass-through of one segment to a PostgreSQL target: when the table needs no per-row
+ * work, the source's COPY text (PostgreSQL's `COPY (SELECT ...) TO STDOUT`, or the lines a
+ * MySQL/MariaDB SELECT formats: connectors/mysql/mysql-copy-text.ts) goes straight into the
  * target's `COPY ... FROM STDIN`, never parsed into rows nor encoded again. Filters, column
  * subsets, renames and LOB limits live in the source's SELECT, so they are fine; added
  * columns and type changes need the row path (table-loader.ts / segment-writer.ts).
@@ -30,16 +31,19 @@ export const maxHeldBytes = 8 * 1024 * 1024;
 /**
  * Whether a table can go through the raw path with these sessions: the source reads COPY
  * text, the target's writers take it, and every target column is a source column read as
- * is (same type, nothing added or computed), in the order the source reads them.
+ * is (same type, nothing added or computed), in the order the source reads them, and the
+ * source can format every column's type (SourceSession.copyTextFits).
  */
 export function rawCopyFits(source: SourceSession, target: TargetSession, plan: TablePlan, transform: RowTransform): boolean {
   if (typeof source.readCopyText !== 'function' || target.writesCopyText !== true) return false;
   const byTarget = new Map(plan.columns.map((c) => [c.targetName, c]));
   if (transform.targetColumns.length === 0 || transform.targetColumns.length !== transform.readColumns.length) return false;
-  return transform.targetColumns.every((t, i) => {
+  const fits = transform.targetColumns.every((t, i) => {
     const c = byTarget.get(t.name);
     return c !== undefined && c.kind === 'source' && c.sourceName === transform.readColumns[i] && isDeepStrictEqual(c.targetType, c.sourceType);
   });
+  const types = plan.columns.flatMap((c) => (c.kind === 'source' ? [c.sourceType] : []));
+  return fits && (source.copyTextFits?.(types) ?? true);
 }
 
 export interface RawSegmentOptions {
