@@ -5,7 +5,7 @@
  */
 import { OpenDmsError } from '../common/errors.js';
 import type { SchemaDef, SchemaModel } from './model.js';
-import { filterSchema, type ModelObjectRef } from './model-objects.js';
+import { filterSchema, objectsOf, type ModelObjectRef } from './model-objects.js';
 
 export interface MergeOptions {
   /**
@@ -51,7 +51,7 @@ export function mergeModel(base: SchemaModel, update: SchemaModel, opts: MergeOp
     const up = copy.schemas.find((s) => s.name === schema.name);
     let kept = structuredClone(schema);
     if (opts.scope) {
-      const inUpdate = new Set(up ? objectKeys(up) : []);
+      const inUpdate = new Set(up ? objectsOf(up).map(refKey) : []);
       const scope = opts.scope;
       kept = filterSchema(kept, (ref) => !scope(ref) || inUpdate.has(refKey(ref)));
     }
@@ -63,13 +63,3 @@ export function mergeModel(base: SchemaModel, update: SchemaModel, opts: MergeOp
 
 const refKey = (ref: ModelObjectRef): string => `${ref.kind}\u0000${ref.name}`;
 
-function objectKeys(s: SchemaDef): string[] {
-  return [
-    ...s.tables.map((t) => `table\u0000${t.name}`),
-    ...s.views.map((v) => `view\u0000${v.name}`),
-    ...s.sequences.map((q) => `sequence\u0000${q.name}`),
-    ...s.enumTypes.map((e) => `type\u0000${e.name}`),
-    ...s.routines.map((r) => `${r.kind}\u0000${r.name}`),
-    ...s.triggers.map((t) => `trigger\u0000${t.name}`),
-  ];
-}

@@ -2,20 +2,11 @@
  * Counting and locating the objects of a model and of a report, for progress, for the
  * "nothing selected" failure and for reports limited to a selection.
  */
-import type { ObjectReport, SchemaModel } from '../../schema-conversion/index.js';
+import { objectsOf, type ObjectReport, type SchemaModel } from '../../schema-conversion/index.js';
 
 /** `kind|schema|name` of every selectable object (tables, views, routines, sequences, triggers, types). */
 export function objectKeys(model: SchemaModel): Set<string> {
-  const keys = new Set<string>();
-  for (const s of model.schemas) {
-    for (const t of s.tables) keys.add(`table|${s.name}|${t.name}`);
-    for (const v of s.views) keys.add(`view|${s.name}|${v.name}`);
-    for (const r of s.routines) keys.add(`${r.kind}|${s.name}|${r.name}`);
-    for (const q of s.sequences) keys.add(`sequence|${s.name}|${q.name}`);
-    for (const t of s.triggers) keys.add(`trigger|${s.name}|${t.name}`);
-    for (const e of s.enumTypes) keys.add(`type|${s.name}|${e.name}`);
-  }
-  return keys;
+  return new Set(model.schemas.flatMap((s) => objectsOf(s).map((o) => `${o.kind}|${o.schema}|${o.name}`)));
 }
 
 export function countObjects(model: SchemaModel): number {
