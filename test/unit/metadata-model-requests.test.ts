@@ -58,7 +58,7 @@ function tinyMysqlModel(tables: number): SchemaModel {
         tables: Array.from({ length: tables }, (_, i) => ({
           name: `t${i}`,
           columns: [
-            { name: 'id', type: { kind: 'integer', bytes: 4, unsigned: true }, nativeType: 'int unsigned', nullable: false, identity: { kind: 'auto-increment' } },
+            { name: 'id', type: { kind: 'int', bytes: 4, unsigned: true }, nativeType: 'int unsigned', nullable: false, identity: { kind: 'auto-increment' } },
             { name: 'name', type: { kind: 'varchar', length: 40 }, nativeType: 'varchar(40)', nullable: true },
           ],
           primaryKey: { columns: ['id'] },
