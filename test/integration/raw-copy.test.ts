@@ -17,8 +17,8 @@ const harness = new EngineHarness();
 after(() => harness.close());
 
 /**
- * The real connectors, with the PostgreSQL source wrapped: `raw: false` hides readCopyText
- * (so the row path runs), and every readCopyText call is counted.
+ * The real connectors, with the PostgreSQL source wrapped: `raw: false` hides readCopy
+ * (so the row path runs), and every readCopy call is counted.
  */
 function instrumented(raw: boolean): { supervisor: TaskSupervisor; reporter: RecordingReporter; rawReads: { n: number } } {
   const rawReads = { n: 0 };
@@ -31,16 +31,17 @@ function instrumented(raw: boolean): { supervisor: TaskSupervisor; reporter: Rec
     openSource: async (p, s) => {
       const inner = await c.openSource(p, s);
       const outer: SourceSession = {
+        ...(inner.readsOneSnapshot ? { readsOneSnapshot: true } : {}),
         listTables: (signal) => inner.listTables(signal),
         read: (req, signal) => inner.read(req, signal),
         countOversized: (t, f, l, signal) => inner.countOversized(t, f, l, signal),
         splitPoints: (t, k, n, signal) => inner.splitPoints(t, k, n, signal),
         close: () => inner.close(),
-        ...(raw && inner.readCopyText
+        ...(raw && inner.readCopy
           ? {
-              readCopyText: (req, signal) => {
+              readCopy: (req, signal, opts) => {
                 rawReads.n++;
-                return inner.readCopyText!(req, signal);
+                return inner.readCopy!(req, signal, opts);
               },
             }
           : {}),
@@ -94,6 +95,9 @@ const tricky = (s: string): string => `
   INSERT INTO ${s}.tricky SELECT 100 + g, E'row\\t' || g || E'\\n\\\\', 'v' || g, decode(md5(g::text), 'hex'), ARRAY['e' || g], ARRAY[g], jsonb_build_object('g', g), g % 2 = 0, g / 7.0, '2024-01-01'::timestamptz + g * interval '1 minute', g * interval '1 second', 'ok', md5(g::text)::uuid
     FROM generate_series(1, 500) g;
   ANALYZE;`;
+
+/** The task log says, at DEBUG, in which format segments pass COPY data through. */
+const debugLoad = { enabled: true, components: { TARGET_LOAD: 'LOGGER_SEVERITY_DEBUG' as const } };
 
 const all = (db: TestDb, table: string): Promise<(string | null)[][]> => db.rows(`SELECT * FROM ${db.q(table)} ORDER BY 1`);
 
@@ -184,6 +188,50 @@ describe('PostgreSQL -> PostgreSQL raw COPY pass-through', () => {
       assert.equal(stats.fullLoadRows, 99);
       const count = Number((await a.rows(`SELECT count(*) FROM ${a.q('dup')}`))[0]![0]);
       assert.equal(count, 99);
+    });
+  });
+
+  it('passes COPY binary when both sides have the same portable types, COPY text when a column has none (enum, arrays)', async () => {
+    await withDbs(async (src, a) => {
+      await src.exec(tricky(src.schema));
+      await src.exec(`CREATE TABLE ${src.schema}.portable (id bigint PRIMARY KEY, s smallint, f4 real, f8 double precision, n numeric, nf numeric(12,3),
+          c char(5), v varchar(10), t text, b bytea, d date, tm time, ts timestamp, tz timestamptz, u uuid, j json, jb jsonb, ok boolean);
+        INSERT INTO ${src.schema}.portable VALUES
+          (1, -32768, 'NaN', '-0', 'NaN', -0.5, 'ab', '', E'tab\tnl\n', '\\x00ff', '0001-01-01 BC', '24:00:00', '0044-03-15 12:00:00 BC', '-infinity', NULL, '{ "a" : 1 }', '{"b": [1, 2]}', false),
+          (2, 32767, 'Infinity', 1e308, 'Infinity', 123456789.125, NULL, 'éü😀', NULL, NULL, 'infinity', '00:00:00.000001', '294276-12-31 23:59:59.999999', '1999-12-31 23:59:59.999999+00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'null', 'null', true),
+          (3, 0, 1.17549435e-38, 4.9e-324, -0.0001, 0, '', 'x', '', '', '2000-02-29', '12:34:56.789', '1969-12-31 23:59:59.999999', '2038-01-19 03:14:08+00', '00000000-0000-0000-0000-000000000000', '[]', '{}', NULL);
+        INSERT INTO ${src.schema}.portable SELECT 100 + g, g, g / 3.0, g / 7.0, g / 11.0, g * 1.001, 'p' || g, 'v' || g, repeat('t', g), decode(md5(g::text), 'hex'),
+          date '2000-01-01' - g * 400, '00:00'::time + g * interval '1 second', timestamp '1900-01-01' + g * interval '37 days 1 second', timestamptz '2001-01-01 00:00+00' + g * interval '1 hour',
+          md5(g::text)::uuid, json_build_object('g', g), jsonb_build_object('g', g), g % 2 = 0 FROM generate_series(1, 400) g;
+        ANALYZE;`);
+      const r = await load(src, a, true, { commitRate: 64, logging: debugLoad });
+      assert.equal(r.outcome.kind, 'stopped', r.log());
+      assert.match(r.log(), /"portable": segment all rows passes COPY binary through/);
+      assert.match(r.log(), /"tricky": segment all rows passes COPY text through/);
+      assert.equal(r.reporter.last('portable')?.fullLoadRows, 403);
+      assert.deepEqual(await all(a, 'portable'), await all(src, 'portable'));
+      assert.deepEqual(await all(a, 'tricky'), await all(src, 'tricky'));
+    });
+  });
+
+  it('replays refused COPY binary row by row (ErrorBehavior applies to the refused rows only)', async () => {
+    await withDbs(async (src, a) => {
+      await src.exec(`CREATE TABLE ${src.schema}.acc (id integer PRIMARY KEY, code text NOT NULL, amount numeric(10,2), at timestamptz);
+        INSERT INTO ${src.schema}.acc SELECT g, 'c' || g, g * 1.25, timestamptz '2020-01-01 00:00+00' + g * interval '1 day' FROM generate_series(1, 150) g; ANALYZE;`);
+      await a.exec(`CREATE TABLE ${a.schema}.acc (id integer PRIMARY KEY, code text NOT NULL, amount numeric(10,2), at timestamptz, CONSTRAINT no_99 CHECK (id <> 99))`);
+      const r = await load(src, a, true, {
+        targetTablePrepMode: 'DO_NOTHING',
+        commitRate: 40,
+        logging: debugLoad,
+        errorBehavior: { dataErrorPolicy: 'LOG_ERROR', dataTruncationErrorPolicy: 'LOG_ERROR', dataErrorEscalationCount: 0, dataErrorEscalationPolicy: 'SUSPEND_TABLE', tableErrorPolicy: 'SUSPEND_TABLE', failOnNoTablesCaptured: true },
+      });
+      assert.equal(r.outcome.kind, 'stopped', r.log());
+      assert.match(r.log(), /"acc": segment all rows passes COPY binary through/);
+      assert.match(r.log(), /row refused, skipped \(key id='99'\): .*no_99/);
+      const stats = r.reporter.last('acc')!;
+      assert.equal(stats.fullLoadErrorRows, 1);
+      assert.equal(stats.fullLoadRows, 149);
+      assert.deepEqual(await a.rows(`TABLE ${a.q('acc')} ORDER BY id`), (await src.rows(`TABLE ${src.q('acc')} ORDER BY id`)).filter((row) => row[0] !== '99'));
     });
   });
 

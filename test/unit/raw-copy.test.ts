@@ -1,49 +1,74 @@
 /**
- * The pure parts of the full-load fast paths: COPY text line counting and cutting
- * (raw-copy.ts), when a table may take the raw path, the identity row transform, the
+ * The pure parts of the full-load fast paths: cutting COPY data at row boundaries
+ * (spi/copy-chunks.ts), when a table may take the raw path, the identity row transform, the
  * gathering of source batches into larger writes, and the MySQL source's batch draining.
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { drainInBatches } from '../../src/connectors/mysql/mysql-source.js';
-import type { Row, SourceSession, TargetSession } from '../../src/connectors/spi/index.js';
+import { copyDataMessage, cutCopyRows, type CopyChunk, type Row, type SourceSession, type TargetSession } from '../../src/connectors/spi/index.js';
 import type { ColumnPlan, TablePlan } from '../../src/engine/mapping/index.js';
-import { countLines, cutLines, rawCopyFits } from '../../src/engine/full-load/raw-copy.js';
+import { rawCopyFits } from '../../src/engine/full-load/raw-copy.js';
 import { buildRowTransform } from '../../src/engine/full-load/row-transform.js';
 import { WriteGatherer } from '../../src/engine/full-load/write-gatherer.js';
 import { types } from './engine-fakes.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
+const chunk = (bytes: Buffer, rows: number, format: 'text' | 'binary', framing: 'rows' | 'messages'): CopyChunk => ({ bytes, rows, encoding: { format, framing } });
+/** A binary COPY tuple of int4 fields (null: a NULL field). */
+const tuple = (...fields: (number | null)[]): Buffer =>
+  Buffer.concat([
+    Buffer.from([0, fields.length]),
+    ...fields.map((f) => {
+      if (f === null) return Buffer.from([0xff, 0xff, 0xff, 0xff]);
+      const b = Buffer.alloc(8);
+      b.writeInt32BE(4, 0);
+      b.writeInt32BE(f, 4);
+      return b;
+    }),
+  ]);
 
-describe('COPY text lines', () => {
-  it('counts rows by newline bytes (escaped newlines inside values are not rows)', () => {
-    assert.equal(countLines(text('')), 0);
-    assert.equal(countLines(text('a\\nb\tc\n')), 1);
-    assert.equal(countLines(text('1\tx\n2\t\\N\n3\tü\n')), 3);
+describe('cutting COPY data at row boundaries', () => {
+  it('text lines: after at most `max` rows, never zero', () => {
+    const buf = text('1\n22\n333\n4444\n');
+    const a = cutCopyRows(chunk(buf, 4, 'text', 'rows'), 2);
+    assert.equal(a.head.bytes.toString(), '1\n22\n');
+    assert.equal(a.head.rows, 2);
+    assert.equal(a.tail?.bytes.toString(), '333\n4444\n');
+    assert.equal(a.tail?.rows, 2);
+    const b = cutCopyRows(chunk(buf, 4, 'text', 'rows'), 10);
+    assert.equal(b.head.bytes, buf);
+    assert.equal(b.tail, undefined);
+    assert.equal(cutCopyRows(chunk(buf, 4, 'text', 'rows'), 0).head.bytes.toString(), '1\n');
   });
 
-  it('cuts at a line boundary after at most `max` lines', () => {
-    const buf = text('1\n22\n333\n4444\n');
-    const a = cutLines(buf, 2);
-    assert.equal(a.head.toString(), '1\n22\n');
-    assert.equal(a.rows, 2);
-    assert.equal(a.tail.toString(), '333\n4444\n');
-    const b = cutLines(buf, 10);
-    assert.equal(b.head, buf);
-    assert.equal(b.rows, 4);
-    assert.equal(b.tail.length, 0);
-    const c = cutLines(buf, 4);
-    assert.equal(c.rows, 4);
-    assert.equal(c.tail.length, 0);
-    // Never zero lines (a chunk always advances).
-    assert.equal(cutLines(buf, 0).rows, 1);
+  it('CopyData messages: by message length, whatever the payload holds', () => {
+    // An escaped newline inside a value is no row boundary; the framing says where rows end.
+    const rows = ['a\\nb\n', '2\n', '3\n'].map((r) => copyDataMessage(text(r)));
+    const all = Buffer.concat(rows);
+    const cut = cutCopyRows(chunk(all, 3, 'text', 'messages'), 1);
+    assert.deepEqual(cut.head.bytes, rows[0]);
+    assert.deepEqual(cut.tail?.bytes, Buffer.concat(rows.slice(1)));
+    assert.equal(cut.tail?.rows, 2);
+    assert.throws(() => cutCopyRows(chunk(Buffer.from([0x45, 0, 0, 0, 4]), 2, 'text', 'messages'), 1), /CopyData message was expected/);
+  });
+
+  it('plain binary tuples: by field lengths, NULLs included', () => {
+    const t = [tuple(1, null), tuple(null, 2), tuple(3, 4)];
+    const cut = cutCopyRows(chunk(Buffer.concat(t), 3, 'binary', 'rows'), 2);
+    assert.deepEqual(cut.head.bytes, Buffer.concat(t.slice(0, 2)));
+    assert.deepEqual(cut.tail?.bytes, t[2]);
+  });
+
+  it('says so when the data holds fewer rows than counted', () => {
+    assert.throws(() => cutCopyRows(chunk(text('1\n2\n'), 3, 'text', 'rows'), 2), /fewer rows than counted|middle of a row/);
   });
 });
 
 describe('raw path eligibility', () => {
-  const src = { readCopyText: () => undefined } as unknown as SourceSession;
-  const tgt = { writesCopyText: true } as unknown as TargetSession;
+  const src = { readCopy: () => undefined } as unknown as SourceSession;
+  const tgt = { writesCopy: true } as unknown as TargetSession;
   const column = (name: string, over: Partial<Extract<ColumnPlan, { kind: 'source' }>> = {}): ColumnPlan => ({
     kind: 'source',
     sourceName: name,

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { ConnectorError } from '../spi/connection-error.js';
 import type { ColumnInfo, NeutralType, Row, TableInfo, TableRef, Value } from '../spi/data-types.js';
-import type { ColumnFilter, CopyTextRead, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import type { ColumnFilter, CopyChunk, CopyEncoding, CopyRead, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
 import { copyTextFits, copyTextRowExpression, decodeCopyText } from './mysql-copy-text.js';
 import { listMysqlTables } from './mysql-catalog.js';
 import { classifyMysqlError } from './mysql-errors.js';
@@ -147,35 +147,35 @@ class MysqlSource implements SourceSession {
     }
   }
 
-  /** The column types readCopyText formats on the server (copy-text.ts); a table with others takes read(). */
+  /** The column types readCopy formats on the server (copy-text.ts); a table with others takes read(). */
   copyTextFits(types: readonly NeutralType[]): boolean {
     return types.every(copyTextFits);
   }
 
   /**
-   * The rows of `req` as PostgreSQL COPY text, formatted by the server in the SELECT (one
+   * The rows of `req` as PostgreSQL COPY text (plain rows, one line each), formatted by the server in the SELECT (one
    * value a row), so that a MySQL/MariaDB -> PostgreSQL load passes bytes through instead of
    * decoding every value into a string and encoding it again: the same pass-through as
    * PostgreSQL -> PostgreSQL, for the column types copyTextFits accepts.
    */
-  readCopyText(req: ReadRequest, signal: AbortSignal): CopyTextRead {
+  readCopy(req: ReadRequest, signal: AbortSignal): CopyRead {
     let columns: ColumnInfo[] | undefined;
     const select = (info: TableInfo): string => {
       columns = req.columns.map((name) => columnOf(info, name));
       return `${copyTextRowExpression(columns.map((c) => ({ column: c, select: columnReader(c).select(req.lobLimits?.get(c.name)) })))} AS line`;
     };
     const self = this;
-    const lines = (async function* (): AsyncGenerator<Buffer> {
+    const lines = (async function* (): AsyncGenerator<CopyChunk> {
       for await (const rawRows of self.rawRows(req, select, signal)) {
         const parts: Buffer[] = new Array<Buffer>(rawRows.length);
         for (let r = 0; r < rawRows.length; r++) parts[r] = rawRows[r]![0]!;
-        yield Buffer.concat(parts);
+        yield { bytes: Buffer.concat(parts), rows: rawRows.length, encoding: copyTextRows };
       }
     })();
     return {
       [Symbol.asyncIterator]: () => lines,
       decode: (text: Buffer): Row[] => {
-        if (!columns) throw new Error('decode() before the COPY text read yielded anything');
+        if (!columns) throw new Error('decode() before the COPY read yielded anything');
         return decodeCopyText(text, columns);
       },
     };
@@ -420,3 +420,6 @@ function rangeOf(info: TableInfo, range: KeyRange): Where {
   if (range.upTo && range.upTo.length > 0) parts.push(tuple(range.upTo, '<', true));
   return { sql: parts.join(' AND '), values };
 }
+
+/** What readCopy yields: COPY text lines, one per row, unframed. */
+const copyTextRows: CopyEncoding = { format: 'text', framing: 'rows' };

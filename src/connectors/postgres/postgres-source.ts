@@ -2,12 +2,13 @@
  * The PostgreSQL full-load source: one exported snapshot per session, held open by a
  * coordinator connection; every operation (catalog, read, count, split) runs on its own
  * connection that imports that snapshot, so reads run in parallel and all see one state of
- * the database. Rows stream through `COPY (SELECT ...) TO STDOUT` in text format.
+ * the database. Rows stream through `COPY (SELECT ...) TO STDOUT` (postgres-copy-protocol.ts).
  */
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { Row, TableInfo, TableRef } from '../spi/data-types.js';
-import type { ColumnFilter, CopyTextRead, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import type { ColumnFilter, CopyChunk, CopyRead, CopyReadOptions, FilterCondition, KeyRange, ReadRequest, SourceSession } from '../spi/source.js';
+import { binaryCopyTypes, decodeBinaryTuples } from './copy-binary.js';
+import { copyOut } from './postgres-copy-protocol.js';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { listPostgresTables, readPostgresColumns, relationOid, type PgColumn } from './postgres-catalog.js';
 import { dataPlaneError } from './postgres-errors.js';
@@ -42,6 +43,8 @@ const sampleSplitAboveRows = 1_000_000;
 const sampleRowsPerPart = 1_000;
 
 export class PostgresSourceSession implements SourceSession {
+  /** Every operation imports the one exported snapshot. */
+  readonly readsOneSnapshot = true;
   private closed = false;
 
   constructor(
@@ -69,13 +72,12 @@ export class PostgresSourceSession implements SourceSession {
       const client = session.client;
       const { sql, decoders } = await this.prepareCopy(client, req);
       const parser = new CopyTextParser(decoders);
-      const stream = client.query(copyTo(sql));
       let batch: Row[] = [];
       // Bytes of COPY text behind `batch`: wide rows end a batch early (req.batchBytes).
       let bytes = 0;
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        parser.push(chunk, batch);
-        bytes += chunk.length;
+      for await (const chunk of copyOut(client, sql, { format: 'text', columns: req.columns.length, signal: life.signal })) {
+        parser.push(unframeCopyData(chunk.bytes), batch);
+        bytes += chunk.bytes.length;
         if (req.batchBytes !== undefined && bytes >= req.batchBytes && batch.length > 0 && batch.length < req.batchRows) {
           const out = batch;
           batch = [];
@@ -104,10 +106,15 @@ export class PostgresSourceSession implements SourceSession {
     }
   }
 
-  /** Raw pass-through: the COPY text of read()'s query, whole lines per chunk (see SourceSession). */
-  readCopyText(req: ReadRequest, signal: AbortSignal): CopyTextRead {
-    let decoders: ColumnDecoder[] | undefined;
-    const lines = async function* (this: PostgresSourceSession): AsyncGenerator<Buffer> {
+  /**
+   * Raw pass-through: the COPY data of read()'s query as the server sends it, CopyData
+   * messages included (see SourceSession.readCopy and postgres-copy-protocol.ts). Binary
+   * when the target's column types (opts.binaryTypes) are exactly the source's and all have
+   * a portable binary form (copy-binary.ts): the target then parses no text at all.
+   */
+  readCopy(req: ReadRequest, signal: AbortSignal, opts: CopyReadOptions = {}): CopyRead {
+    let decode: ((bytes: Buffer) => Row[]) | undefined;
+    const chunks = async function* (this: PostgresSourceSession): AsyncGenerator<CopyChunk> {
       this.assertOpen();
       signal.throwIfAborted();
       const life = new AbortController();
@@ -117,23 +124,20 @@ export class PostgresSourceSession implements SourceSession {
       try {
         session = await openDataSession(this.params, life.signal);
         const copy = await this.prepareCopy(session.client, req);
-        decoders = copy.decoders;
-        const stream = session.client.query(copyTo(copy.sql));
-        let rest: Buffer | undefined;
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          const data = rest ? Buffer.concat([rest, chunk]) : chunk;
-          const last = data.lastIndexOf(10);
-          if (last < 0) {
-            rest = data;
-            continue;
-          }
-          rest = last === data.length - 1 ? undefined : data.subarray(last + 1);
-          yield last === data.length - 1 ? data : data.subarray(0, last + 1);
-          signal.throwIfAborted();
-        }
+        const binary = opts.binaryTypes !== undefined && sameBinaryTypes(copy.typeNames, opts.binaryTypes);
+        decode = binary
+          ? (bytes) => decodeBinaryTuples(bytes, 'messages', copy.typeNames as string[])
+          : (bytes) => {
+              const rows: Row[] = [];
+              const parser = new CopyTextParser(copy.decoders);
+              parser.push(unframeCopyData(bytes), rows);
+              parser.end();
+              return rows;
+            };
+        const sql = binary ? `${copy.sql} (FORMAT binary)` : copy.sql;
+        yield* copyOut(session.client, sql, { format: binary ? 'binary' : 'text', columns: req.columns.length, signal: life.signal });
         // A connection ended by abort may look like the end of the data: never end it as complete.
         signal.throwIfAborted();
-        if (rest) throw new Error('COPY output ended in the middle of a row');
       } catch (err) {
         throw dataPlaneError(err, signal, describeTarget(this.params));
       } finally {
@@ -142,20 +146,16 @@ export class PostgresSourceSession implements SourceSession {
       }
     }.call(this);
     return {
-      [Symbol.asyncIterator]: () => lines,
-      decode: (text: Buffer): Row[] => {
-        if (!decoders) throw new Error('decode() before the COPY text read yielded anything');
-        const rows: Row[] = [];
-        const parser = new CopyTextParser(decoders);
-        parser.push(text, rows);
-        parser.end();
-        return rows;
+      [Symbol.asyncIterator]: () => chunks,
+      decode: (bytes: Buffer): Row[] => {
+        if (!decode) throw new Error('decode() before the COPY read yielded anything');
+        return decode(bytes);
       },
     };
   }
 
   /** Imports the snapshot and binds the parameters; the COPY of `req` and its column decoders. */
-  private async prepareCopy(client: pg.Client, req: ReadRequest): Promise<{ sql: string; decoders: ColumnDecoder[] }> {
+  private async prepareCopy(client: pg.Client, req: ReadRequest): Promise<{ sql: string; decoders: ColumnDecoder[]; typeNames: (string | undefined)[] }> {
     await importSnapshot(client, this.snapshotId);
     const columns = await columnsOf(client, req.table);
     const wanted = req.columns.map((name) => columnNamed(columns, name, req.table));
@@ -166,6 +166,11 @@ export class PostgresSourceSession implements SourceSession {
     return {
       sql: `COPY (SELECT ${select} FROM ${qualifiedName(req.table)}${where}) TO STDOUT`,
       decoders: wanted.map((c) => decoderOf(c.type.name, c.type.schema, c.type.element !== undefined)),
+      // The type of what the SELECT yields: a LOB limit reads text (left(col::text, n)) unless bytea.
+      typeNames: wanted.map((c) => {
+        if (req.lobLimits?.get(c.name) !== undefined) return isBytea(c) ? 'bytea' : 'text';
+        return c.type.schema === 'pg_catalog' && c.type.element === undefined ? c.type.name : undefined;
+      }),
     };
   }
 
@@ -362,4 +367,20 @@ function lengthExpression(c: PgColumn): string {
 function nonNegativeInt(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a LOB limit must be a non-negative integer, got ${n}`);
   return String(n);
+}
+
+/** Whether the source columns' types are the target's, each with a portable binary form. */
+function sameBinaryTypes(source: readonly (string | undefined)[], target: readonly string[]): boolean {
+  return source.length === target.length && source.every((t, i) => t !== undefined && t === target[i] && binaryCopyTypes.has(t));
+}
+
+/** The rows of whole CopyData messages, without the framing (for the text parser). */
+function unframeCopyData(bytes: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let pos = 0; pos < bytes.length; ) {
+    const end = pos + 1 + bytes.readUInt32BE(pos + 1);
+    parts.push(bytes.subarray(pos + 5, end));
+    pos = end;
+  }
+  return Buffer.concat(parts);
 }

@@ -13,8 +13,8 @@ import { enumPlaceholder, fitIdentifier, qualifiedName, quoteIdent, renderType, 
 import { PostgresTableWriter } from './postgres-writer.js';
 
 export class PostgresTargetSession implements TargetSession {
-  /** Its writers take raw COPY text (PostgresTableWriter.writeCopyText). */
-  readonly writesCopyText = true;
+  /** Its writers take raw COPY data (PostgresTableWriter.writeCopy). */
+  readonly writesCopy = true;
   readonly buildsKeyFasterAfterLoad = true;
 
   constructor(private readonly params: ConnectionParams) {}

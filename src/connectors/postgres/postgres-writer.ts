@@ -14,17 +14,20 @@
  *
  * commit() refused by a deferred constraint rejects with a DataLoadError too: the
  * transaction is rolled back (nothing since the last commit is kept) and a new one begun.
- * writeCopyText (raw pass-through from a PostgreSQL source) streams COPY text into one COPY
- * that stays open until commit(), close() or write(), with no savepoint: a refusal loses
- * everything since the last commit (see TableWriter.writeCopyText).
+ * writeCopy (raw pass-through from a source's COPY data) streams into one COPY that stays
+ * open until commit(), close() or write(), with no savepoint: a refusal loses everything
+ * since the last commit (see TableWriter.writeCopy). The writer offers COPY binary
+ * (copyBinaryTypes) when every column's type has a portable binary form (copy-binary.ts).
  *
  * Memory stays bounded: rows are encoded in chunks of about 64 KiB and the next chunk is
  * written only when the connection took the previous one (socket back-pressure).
  */
 import pg from 'pg';
-import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { Row, TableRef } from '../spi/data-types.js';
 import type { TableWriter, TargetColumn } from '../spi/target.js';
+import type { CopyChunk, CopyEncoding } from '../spi/source.js';
+import { binaryCopyTypes } from './copy-binary.js';
+import { CopyIn } from './postgres-copy-protocol.js';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { DataLoadError } from '../spi/data-load-error.js';
 import { PostgresDataLoadError, copyErrorPosition, dataPlaneError, isDataErrorState } from './postgres-errors.js';
@@ -38,28 +41,11 @@ const savepoint = 'opendms_write';
 
 type WriterState = 'open' | 'busy' | 'broken' | 'closed';
 
-/** A COPY ... FROM STDIN in progress: chunks sent one at a time, the first server error wins. */
-interface OpenCopy {
-  send(chunk: string | Buffer): Promise<void>;
-  end(): Promise<void>;
-}
-
-function openCopy(client: pg.Client, sql: string): OpenCopy {
-  const stream: CopyStreamQuery = client.query(copyFrom(sql));
-  // The first error settles `failed`; the no-op listener keeps later ones from crashing.
-  stream.on('error', () => undefined);
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => undefined);
-  return {
-    send: (chunk) => Promise.race([failed, new Promise<void>((resolve, reject) => stream.write(chunk, (e) => (e ? reject(e) : resolve())))]),
-    end: () => Promise.race([failed, new Promise<void>((resolve, reject) => stream.end((e?: unknown) => (e ? reject(e) : resolve())))]),
-  };
-}
-
 export class PostgresTableWriter implements TableWriter {
   private state: WriterState = 'open';
-  /** The COPY of writeCopyText, open until commit(), close() or write(). */
-  private rawCopy: OpenCopy | undefined;
+  /** The COPY of writeCopy, open until commit(), close() or write(). */
+  private rawCopy: CopyIn | undefined;
+  private rawFormat: CopyEncoding['format'] = 'text';
   private readonly copySql: string;
   private readonly target: string;
 
@@ -71,6 +57,8 @@ export class PostgresTableWriter implements TableWriter {
     params: ConnectionParams,
     /** False when the table has no deferrable constraint: COMMIT cannot refuse rows. */
     readonly commitRefusesRows: boolean,
+    /** The columns' types when all of them have a portable binary COPY form. */
+    readonly copyBinaryTypes: readonly string[] | undefined,
   ) {
     this.copySql = `COPY ${qualifiedName(table)} (${columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`;
     this.target = describeTarget(params);
@@ -84,12 +72,23 @@ export class PostgresTableWriter implements TableWriter {
     try {
       session = await openDataSession(params, signal);
       await raceAbort(session.client.query('BEGIN'), signal);
-      // Only a deferred constraint (or constraint trigger) can refuse rows at COMMIT.
-      const deferred = await raceAbort(
-        session.client.query<{ d: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass($1) AND condeferrable) AS d', [qualifiedName(table)]),
+      // Only a deferred constraint (or constraint trigger) can refuse rows at COMMIT. The
+      // columns' own types (a table created earlier may differ from the plan) decide binary COPY.
+      const info = await raceAbort(
+        session.client.query<{ d: boolean; types: (string | null)[] }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = pg_catalog.to_regclass($1) AND condeferrable) AS d,
+                  ARRAY(SELECT (SELECT t.typname::text FROM pg_catalog.pg_type t WHERE t.oid = a.atttypid AND t.typnamespace = 'pg_catalog'::regnamespace)
+                        FROM unnest($2::text[]) WITH ORDINALITY AS c(name, i)
+                        LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = pg_catalog.to_regclass($1) AND a.attname = c.name AND NOT a.attisdropped
+                        ORDER BY c.i) AS types`,
+          [qualifiedName(table), columns.map((c) => c.name)],
+        ),
         signal,
       );
-      return new PostgresTableWriter(session, table, columns, signal, params, deferred.rows[0]?.d !== false);
+      const row = info.rows[0];
+      const types = row?.types ?? [];
+      const binary = types.length === columns.length && types.every((t) => t !== null && binaryCopyTypes.has(t)) ? (types as string[]) : undefined;
+      return new PostgresTableWriter(session, table, columns, signal, params, row?.d !== false, binary);
     } catch (err) {
       await session?.close();
       throw dataPlaneError(err, signal, describeTarget(params));
@@ -111,16 +110,21 @@ export class PostgresTableWriter implements TableWriter {
   }
 
   /**
-   * Raw pass-through (see TableWriter.writeCopyText): one COPY, without savepoint, stays
-   * open across calls until commit(), close() or write(); a refusal rolls back the whole
+   * Raw pass-through (see TableWriter.writeCopy): one COPY, without savepoint, stays open
+   * across calls until commit(), close() or write(); a refusal rolls back the whole
    * transaction and begins a new one.
    */
-  async writeCopyText(chunk: Buffer, rows: number): Promise<void> {
-    if (rows === 0 && chunk.length === 0) return;
+  async writeCopy(chunk: CopyChunk): Promise<void> {
+    if (chunk.rows === 0 && chunk.bytes.length === 0) return;
     await this.run(async (client) => {
-      this.rawCopy ??= openCopy(client, this.copySql);
+      if (this.rawCopy && this.rawFormat !== chunk.encoding.format) await this.endRawCopy(client);
+      if (!this.rawCopy) {
+        if (chunk.encoding.format === 'binary' && !this.copyBinaryTypes) throw new Error(`the writer of ${qualifiedName(this.table)} takes no COPY binary`);
+        this.rawCopy = CopyIn.start(client, this.copySqlFor(chunk.encoding.format), chunk.encoding.format);
+        this.rawFormat = chunk.encoding.format;
+      }
       try {
-        await this.rawCopy.send(chunk);
+        await this.rawCopy.write(chunk);
       } catch (err) {
         this.rawCopy = undefined;
         throw await this.afterRawCopyFailure(client, err);
@@ -187,18 +191,22 @@ export class PostgresTableWriter implements TableWriter {
 
   /** Streams the rows through one COPY, one chunk in flight at a time. */
   private async copy(client: pg.Client, rows: readonly Row[]): Promise<void> {
-    const { send, end } = openCopy(client, this.copySql);
+    const copy = CopyIn.start(client, this.copySql, 'text');
     const n = this.columns.length;
     let chunk = '';
     for (const row of rows) {
       chunk += encodeRow(row, n);
       if (chunk.length >= chunkChars) {
-        await send(chunk);
+        await copy.write(Buffer.from(chunk));
         chunk = '';
       }
     }
-    if (chunk.length > 0) await send(chunk);
-    await end();
+    if (chunk.length > 0) await copy.write(Buffer.from(chunk));
+    await copy.end();
+  }
+
+  private copySqlFor(format: CopyEncoding['format']): string {
+    return format === 'binary' ? `${this.copySql} (FORMAT binary)` : this.copySql;
   }
 
   /** Ends the raw COPY in progress, if any; a refusal rolls the transaction back (afterRawCopyFailure). */

@@ -48,17 +48,54 @@ export interface ReadRequest {
   readonly batchBytes?: number;
 }
 
-/** What SourceSession.readCopyText returns: the COPY text lines, and how to decode them. */
-export interface CopyTextRead extends AsyncIterable<Buffer> {
+/**
+ * How the bytes of a CopyRead are laid out: PostgreSQL `COPY` data in `format` (text: one
+ * row per `\n`-ended line, fields tab-separated, `\N` for NULL, backslash escapes; binary:
+ * COPY binary tuples without the file header and trailer), either as the rows alone
+ * (`rows`) or with each row wrapped in one protocol CopyData message as a PostgreSQL
+ * server sends it (`messages`: byte 'd', int32 length counting itself, the row), which a
+ * PostgreSQL target forwards to its server without copying (copy-chunks.ts).
+ */
+export interface CopyEncoding {
+  readonly format: 'text' | 'binary';
+  readonly framing: 'rows' | 'messages';
+}
+
+/** A piece of a CopyRead: whole rows only, `rows` of them. */
+export interface CopyChunk {
+  readonly bytes: Buffer;
+  readonly rows: number;
+  readonly encoding: CopyEncoding;
+}
+
+/** What SourceSession.readCopy returns: the rows as COPY data, and how to decode them. */
+export interface CopyRead extends AsyncIterable<CopyChunk> {
   /**
-   * Decodes whole lines this read yielded into the rows read() would have yielded for them
-   * (for the engine's row-by-row replay after a target refused raw text). Valid once the
-   * read has yielded its first chunk.
+   * Decodes the bytes of whole chunks this read yielded (concatenated) into the rows read()
+   * would have yielded for them, or values the target takes as the same (for the engine's
+   * row-by-row replay after a target refused raw data). Valid once the read has yielded its
+   * first chunk.
    */
-  decode(lines: Buffer): Row[];
+  decode(bytes: Buffer): Row[];
+}
+
+/** What the target writer takes besides COPY text (TableWriter.copyBinaryTypes). */
+export interface CopyReadOptions {
+  /**
+   * The target's type of each requested column, by the connector's own names (PostgreSQL:
+   * pg_catalog typname), when the target takes COPY binary. A source whose columns have
+   * exactly these types, with a binary form it knows to be portable, sends binary.
+   */
+  readonly binaryTypes?: readonly string[];
 }
 
 export interface SourceSession {
+  /**
+   * True when every read and count of this session sees one state of the source (one
+   * exported snapshot: PostgreSQL). The engine may then rely on a count for the reads, e.g.
+   * read a LOB column whole when countOversized found no value above its limit.
+   */
+  readonly readsOneSnapshot?: boolean;
   /** Every user table (and view) of the source's database, with columns and keys. */
   listTables(signal: AbortSignal): Promise<TableInfo[]>;
 
@@ -71,20 +108,18 @@ export interface SourceSession {
 
   /**
    * Optional raw pass-through (PostgreSQL; MySQL/MariaDB formatting the text in its SELECT):
-   * the rows of `req` as PostgreSQL `COPY` text
-   * (text format: fields separated by tab, `\N` for NULL, backslash escapes, one row per
-   * line ended by `\n`; newlines inside values are escaped, so each `\n` byte ends a row),
-   * in the form that `COPY ... FROM STDIN` of a PostgreSQL target turns into the very values
-   * read() would have yielded for the same request. Each yielded Buffer holds whole lines
-   * only. `batchRows` is not used: chunks come as the source sends them. Only a connector
-   * whose text forms are the canonical ones for a PostgreSQL target offers it; the engine
-   * uses it only when the target writer has TableWriter.writeCopyText and the table needs
-   * no per-row work (no added columns, no type change).
+   * the rows of `req` as PostgreSQL `COPY` data (CopyEncoding), in the form that
+   * `COPY ... FROM STDIN` of a PostgreSQL target turns into the very values read() would
+   * have yielded for the same request. `batchRows` is not used: chunks come as the source
+   * sends them. Only a connector whose text forms are the canonical ones for a PostgreSQL
+   * target offers it; the engine uses it only when the target writer has
+   * TableWriter.writeCopy and the table needs no per-row work (no added columns, no type
+   * change).
    */
-  readCopyText?(req: ReadRequest, signal: AbortSignal): CopyTextRead;
+  readCopy?(req: ReadRequest, signal: AbortSignal, opts?: CopyReadOptions): CopyRead;
 
   /**
-   * With readCopyText: whether it can read columns of these (source) types. Absent: every
+   * With readCopy: whether it can read columns of these (source) types. Absent: every
    * type (PostgreSQL). A table with a column it cannot format is read with read().
    */
   copyTextFits?(types: readonly NeutralType[]): boolean;

@@ -1,5 +1,6 @@
 /** Writing a target for a full load: preparing tables and bulk-loading rows. */
 import type { NeutralType, Row, TableRef } from './data-types.js';
+import type { CopyChunk } from './source.js';
 
 export interface TargetColumn {
   readonly name: string;
@@ -21,10 +22,10 @@ export interface DdlNotice {
 
 export interface TargetSession {
   /**
-   * True when the writers of this session implement TableWriter.writeCopyText (PostgreSQL):
-   * the engine may then stream a SourceSession.readCopyText straight into them.
+   * True when the writers of this session implement TableWriter.writeCopy (PostgreSQL):
+   * the engine may then stream a SourceSession.readCopy straight into them.
    */
-  readonly writesCopyText?: boolean;
+  readonly writesCopy?: boolean;
   /**
    * True when building a table's primary key index after its rows are in is cheaper than
    * maintaining it row by row (PostgreSQL: one sorted build instead of a B-tree insert per
@@ -63,16 +64,21 @@ export interface TableWriter {
   readonly commitRefusesRows?: boolean;
   write(rows: readonly Row[]): Promise<void>;
   /**
-   * Optional raw pass-through (PostgreSQL targets): writes `chunk`, whole lines of
-   * PostgreSQL `COPY` text (the form of SourceSession.readCopyText), holding `rows` rows,
-   * into the columns the writer was opened with. The text may stay in a COPY that is still
-   * open until the next commit()/close(). Unlike write(), a refusal (a DataLoadError from
-   * writeCopyText or from the commit() that ends the COPY) loses everything written since
-   * the last commit, write()s included: the transaction is rolled back and a new one begun,
-   * and the writer stays usable; the caller holds the text since the last commit to write
-   * it again (e.g. row by row).
+   * With writeCopy: the type of each column the writer was opened with, when it takes COPY
+   * binary for them (CopyReadOptions.binaryTypes); absent: text only.
    */
-  writeCopyText?(chunk: Buffer, rows: number): Promise<void>;
+  readonly copyBinaryTypes?: readonly string[];
+  /**
+   * Optional raw pass-through (PostgreSQL targets): writes a chunk of PostgreSQL `COPY` data
+   * (SourceSession.readCopy) into the columns the writer was opened with. The data may stay
+   * in a COPY that is still open until the next commit()/close(); chunks between two commits
+   * have one encoding. Unlike write(), a refusal (a DataLoadError from writeCopy or from the
+   * commit() that ends the COPY) loses everything written since the last commit, write()s
+   * included: the transaction is rolled back and a new one begun, and the writer stays
+   * usable; the caller holds the data since the last commit to write it again (e.g. row by
+   * row).
+   */
+  writeCopy?(chunk: CopyChunk): Promise<void>;
   commit(): Promise<void>;
   close(): Promise<void>;
   /** Rolls back what is not committed and releases the connection. */

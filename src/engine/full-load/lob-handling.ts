@@ -33,3 +33,15 @@ export function lobHandlingOf(table: TablePlan, settings: EngineSettings): LobHa
 export function describeOversized(counts: ReadonlyMap<string, number>): string {
   return [...counts].filter(([, n]) => n > 0).map(([c, n]) => `${c}: ${n}`).join(', ');
 }
+
+/**
+ * The LOB handling the reads apply: when the oversized counts come from the snapshot the
+ * reads see (`exact`), only the columns that hold an oversized value keep their limit; the
+ * others are read as they are, which spares a cut per value and keeps the column's own type
+ * (a cut jsonb reads as text, which rules out binary COPY). Counts from another snapshot
+ * (or none) leave every limit in place.
+ */
+export function narrowedToOversized(lob: LobHandling, counts: ReadonlyMap<string, number> | undefined, exact: boolean): LobHandling {
+  if (lob.mode !== 'limited' || !counts || !exact) return lob;
+  return { ...lob, limits: new Map([...lob.limits].filter(([column]) => (counts.get(column) ?? 1) > 0)) };
+}

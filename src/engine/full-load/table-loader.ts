@@ -14,7 +14,7 @@ import { tableName, type RunContext } from '../run-context.js';
 import { TableSuspended, TaskFailure, explain, isConnectionFailure, isTruncation, refusalReason } from '../run-errors.js';
 import { decideDataError, decideTableError } from './error-policy.js';
 import { autoSplitParts, describeRange, rangesFromBoundaries } from './key-ranges.js';
-import { describeOversized, lobHandlingOf, type LobHandling } from './lob-handling.js';
+import { describeOversized, lobHandlingOf, narrowedToOversized, type LobHandling } from './lob-handling.js';
 import { describeRow } from './row-description.js';
 import { buildRowTransform, TransformError, type RowTransform } from './row-transform.js';
 import { SegmentWriter } from './segment-writer.js';
@@ -76,10 +76,10 @@ export async function loadTable(ctx: RunContext, job: TableJob): Promise<void> {
     });
     const created = await prepare(ctx, plan, lob, timing, job.reload === true, signal);
     if (created) deferredPk.pending = timing !== 'with-table';
-    await reportOversized(ctx, job, lob, signal);
+    const readLob = narrowedToOversized(lob, await reportOversized(ctx, job, lob, signal), ctx.source.readsOneSnapshot === true);
     const segments = await planSegments(ctx, job, signal);
     const errors = { count: 0 };
-    await runSegments(ctx, segments, tableAbort, signal, (range) => loadSegment(ctx, job, transform, lob, range, errors, signal));
+    await runSegments(ctx, segments, tableAbort, signal, (range) => loadSegment(ctx, job, transform, readLob, range, errors, signal));
     if (deferredPk.pending) {
       await ctx.targetLock.run(signal, () => ctx.target.addPrimaryKey(plan.target, plan.primaryKey, signal));
       deferredPk.pending = false;
@@ -180,13 +180,13 @@ async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, timin
 }
 
 /** Limited LOB mode: counts what will be cut before reading, so truncation is never silent. */
-async function reportOversized(ctx: RunContext, job: TableJob, lob: LobHandling, signal: AbortSignal): Promise<void> {
-  if (lob.mode !== 'limited') return;
+async function reportOversized(ctx: RunContext, job: TableJob, lob: LobHandling, signal: AbortSignal): Promise<ReadonlyMap<string, number> | undefined> {
+  if (lob.mode !== 'limited') return undefined;
   const counts = await ctx.sourceLock.run(signal, () => ctx.source.countOversized(job.plan.source, job.plan.filters, lob.limits, signal));
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (total === 0) {
     ctx.log.log('SOURCE_UNLOAD', 'LOGGER_SEVERITY_DEBUG', `Table ${tableName(job.plan.source)}: no LOB value exceeds ${lob.limitKb} KB`);
-    return;
+    return counts;
   }
   const detail = `${total} LOB values truncated to ${lob.limitKb} KB (limited LOB mode): ${describeOversized(counts)}`;
   job.stats.setTruncatedLobs(total, detail);
@@ -195,6 +195,7 @@ async function reportOversized(ctx: RunContext, job: TableJob, lob: LobHandling,
     'LOGGER_SEVERITY_WARNING',
     `Table ${tableName(job.plan.source)}: ${detail}. Raise LobMaxSize (or the table's lob-settings bulk-max-size), or use full LOB mode, to migrate them whole`,
   );
+  return counts;
 }
 
 async function planSegments(ctx: RunContext, job: TableJob, signal: AbortSignal): Promise<(KeyRange | undefined)[]> {
@@ -321,8 +322,7 @@ async function loadSegment(
   };
 
   if (rawCopyFits(ctx.source, ctx.target, plan, transform)) {
-    // PostgreSQL -> PostgreSQL with no per-row work: COPY text straight through (raw-copy.ts).
-    ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_DEBUG', `Table ${name}: segment ${describeRange(range)} passes COPY text through unparsed (no per-row work)`);
+    // No per-row work: the source's COPY data straight into the target's COPY (raw-copy.ts).
     await loadSegmentRaw({
       source: ctx.source,
       request: {
@@ -338,6 +338,8 @@ async function loadSegment(
       replayBatchRows: Math.max(1, Math.min(ctx.settings.commitRate, readBatchRows)),
       onRows: (d) => stats.addRows(d),
       onBadRow: (row, err) => onBadRow(describeRow(targetNames, row, keyColumns), err),
+      onEncoding: (e) =>
+        ctx.log.log('TARGET_LOAD', 'LOGGER_SEVERITY_DEBUG', `Table ${name}: segment ${describeRange(range)} passes COPY ${e.format} through unparsed (no per-row work)`),
       signal,
     });
     return;
