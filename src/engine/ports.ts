@@ -73,6 +73,22 @@ export interface TaskRunSpec {
   readonly settings: EngineSettings;
   /** resume-processing of a full load: tables a previous run completed (not loaded again). */
   readonly completedTables: readonly TableRef[];
+  /** Where change data capture starts (migration types cdc and full-load-and-cdc). */
+  readonly cdc?: CdcStart;
+}
+
+/**
+ * Where a run's change data capture starts, most binding first: the task's checkpoint (the
+ * last position a previous run applied and persisted; resume-processing), a native position
+ * or a checkpoint string the user gave (CdcStartPosition), a time (CdcStartTime); none of
+ * them: the source's current position, taken before the full load's snapshot.
+ */
+export interface CdcStart {
+  readonly checkpoint?: string;
+  readonly startPosition?: string;
+  readonly startTime?: string;
+  /** CdcStopPosition: `server_time:` / `commit_time:` and an ISO date (UTC). */
+  readonly stopPosition?: string;
 }
 
 /** DMS's TableState strings. */
@@ -101,6 +117,11 @@ export interface TableStats {
   readonly lastUpdateTime: Date;
   /** Why the table is in error or what was truncated, for DescribeTableStatistics users. */
   readonly detail?: string;
+  /** Change data capture: row changes applied to the target (DMS Inserts/Updates/Deletes/Ddls; Applied* the same). */
+  readonly inserts?: number;
+  readonly updates?: number;
+  readonly deletes?: number;
+  readonly ddls?: number;
 }
 
 export interface TaskProgress {
@@ -125,6 +146,11 @@ export interface TaskReporter {
   progress(taskArn: string, runId: number, progress: TaskProgress): void;
   /** The run ended: stopped (with DMS's Stop Reason string) or failed. */
   finished(taskArn: string, runId: number, outcome: RunOutcome): void;
+  /**
+   * Change data capture applied and committed everything up to `position` on the target:
+   * persist it (synchronously) as the task's recovery checkpoint before the source is told.
+   */
+  checkpoint(taskArn: string, runId: number, position: string): void;
 }
 
 /**
@@ -162,6 +188,11 @@ export interface TaskEngine {
   reloadTables(taskArn: string, tables: readonly TableRef[]): ReloadTablesResult;
   /** True while a run of the task is in progress. */
   isRunning(taskArn: string): boolean;
+  /**
+   * The task is deleted: drops what change data capture created on its source (PostgreSQL:
+   * the task's replication slot, which would otherwise hold WAL forever, and publications).
+   */
+  releaseCapture(task: { readonly taskIdentifier: string; readonly source: EndpointSpec }): Promise<void>;
   /** Stops every run (server shutdown) and waits for them. */
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type { SlotPool } from './full-load/slot-pool.js';
 import type { TaskFailure } from './run-errors.js';
 
 /** DMS's log components the full load writes under. */
-export type LogComponent = 'TASK_MANAGER' | 'SOURCE_UNLOAD' | 'TARGET_LOAD' | 'TRANSFORMATION' | 'TABLES_MANAGER' | 'PERFORMANCE';
+export type LogComponent = 'TASK_MANAGER' | 'SOURCE_UNLOAD' | 'SOURCE_CAPTURE' | 'TARGET_LOAD' | 'TARGET_APPLY' | 'TRANSFORMATION' | 'TABLES_MANAGER' | 'PERFORMANCE';
 
 export interface RunLog {
   log(component: LogComponent, severity: LogSeverity, message: string): void;

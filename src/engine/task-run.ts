@@ -6,10 +6,15 @@
  * expressions are closed in `finally`, whatever happens.
  */
 import Database from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../common/clock.js';
 import { messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
-import type { Connector, SourceSession, TableInfo, TableRef, TargetSession } from '../connectors/spi/index.js';
+import { ConnectorError, type CaptureOptions, type ChangeCapture, type ChangeStream, type Connector, type SourceSession, type TableInfo, type TableRef, type TargetSession } from '../connectors/spi/index.js';
+import { buildChangeMapper, tableKey, type TableChangeMapper } from './cdc/change-mapper.js';
+import { runCdcLoop } from './cdc/cdc-loop.js';
+import { buildRowTransform } from './full-load/row-transform.js';
+import type { TablePlan } from './mapping/index.js';
 import type { ConnectorLookup } from './connector-lookup.js';
 import { LoadScheduler } from './full-load/load-scheduler.js';
 import { loadTable } from './full-load/table-loader.js';
@@ -54,6 +59,8 @@ export class TaskRun {
   private scheduler?: LoadScheduler;
   /** CreateSecondaryObjectsAfterFullLoad: the run got to that phase (so it logged what it did). */
   private secondaryPhase = false;
+  /** Change data capture of this run, once started. */
+  private capture?: CaptureState;
 
   constructor(
     private readonly spec: TaskRunSpec,
@@ -78,11 +85,6 @@ export class TaskRun {
       `Task '${spec.taskIdentifier}' starting (run ${spec.runId}, ${spec.startType}, migration type ${spec.migrationType}, ${spec.source.engineName} -> ${spec.target.engineName})`,
     );
     try {
-      if (spec.migrationType !== 'full-load') {
-        throw new TaskFailure(
-          `Migration type ${spec.migrationType} needs ongoing replication (CDC), which OpenDMS does not implement yet; use migration type full-load`,
-        );
-      }
       const sourceConnector = this.connectorOf(spec.source, 'source');
       const targetConnector = this.connectorOf(spec.target, 'target');
       ({ source, target } = await this.openSessions(sourceConnector, targetConnector));
@@ -99,6 +101,14 @@ export class TaskRun {
       }
 
       const byRef = new Map(catalog.map((t) => [keyOf(t), t]));
+      const cdc = spec.migrationType === 'full-load' ? undefined : await this.startCapture(sourceConnector, plan.tables.map((t) => t.source));
+      if (cdc && spec.migrationType === 'full-load-and-cdc' && cdc.freshSnapshot) {
+        // The full load must see at least what the capture's start position saw: a snapshot
+        // taken after the slot (PostgreSQL) or the position (MySQL) was set.
+        await closeQuietly(source);
+        source = undefined;
+        source = await sourceConnector.openSource(spec.source.params, signal);
+      }
       const board = new StatsBoard({
         taskArn: spec.taskArn,
         runId: spec.runId,
@@ -108,6 +118,8 @@ export class TaskRun {
         ...(this.deps.statsThrottleMs !== undefined ? { throttleMs: this.deps.statsThrottleMs } : {}),
       });
       const done = new Set(spec.startType === 'resume-processing' ? spec.completedTables.map(keyOf) : []);
+      // A cdc task loads nothing: its tables are expected on the target already, as in DMS.
+      if (spec.migrationType === 'cdc') for (const tp of plan.tables) done.add(keyOf(tp.source));
       const scheduler = new LoadScheduler(this.log, loadTable);
       let toLoad = 0;
       for (const tp of plan.tables) {
@@ -138,7 +150,7 @@ export class TaskRun {
       const ctx: RunContext = {
         settings: spec.settings,
         startType: spec.startType,
-        source,
+        source: source!,
         target,
         sourceLock: new SlotPool(1),
         targetLock: new SlotPool(1),
@@ -175,6 +187,9 @@ export class TaskRun {
         if (errored.length > 0) logSecondaryObjectsNotCreated(this.log, `${errored.length} tables are in error; reload them, then run the task again (reload-target) to create them`);
         else await createSecondaryObjects({ spec, tables: plan.tables, source: sourceConnector, target: targetConnector, planner: this.deps.secondaryObjects, log: this.log, signal });
       }
+      if (cdc) {
+        await this.replicate(cdc, targetConnector, plan.tables, byRef, board, () => (sqlite ??= new Database(':memory:')));
+      }
       return { kind: 'stopped', stopReason: stopReasons.fullLoadOnlyFinished };
     } catch (err) {
       if (wantsSecondaryObjects(spec) && !this.secondaryPhase) logSecondaryObjectsNotCreated(this.log, 'the full load did not complete (the task stopped or failed)');
@@ -182,8 +197,120 @@ export class TaskRun {
     } finally {
       this.scheduler?.close();
       stop.removeEventListener('abort', onStop);
-      await Promise.all([closeQuietly(source), closeQuietly(target)]);
+      await Promise.all([closeQuietly(source), closeQuietly(target), closeQuietly(this.capture?.capture)]);
       sqlite?.close();
+    }
+  }
+
+  /**
+   * Change data capture, before the full load's snapshot: the source's prerequisites, the
+   * task's slot and publication (PostgreSQL), and the position to stream from, persisted as
+   * the task's checkpoint at once, so that a crash during the full load resumes capture
+   * from there.
+   */
+  private async startCapture(sc: Connector, tables: readonly TableRef[]): Promise<CaptureState> {
+    const { spec } = this;
+    const signal = this.abort.signal;
+    if (!sc.openChangeCapture) {
+      throw new TaskFailure(`Change data capture from ${spec.source.engineName} is not supported by OpenDMS yet; use migration type full-load`);
+    }
+    const capture = await sc.openChangeCapture(spec.source.params, signal);
+    this.capture = { capture, options: { taskId: spec.taskIdentifier, tables }, from: '', freshSnapshot: false };
+    const fail = (what: string) => (err: unknown) => {
+      throw signal.aborted ? err : new TaskFailure(`${what}: ${explain(err)}`, { cause: err });
+    };
+    await capture.checkPrerequisites(signal).catch(fail('The source is not ready for change data capture'));
+    const current = await capture.prepare(this.capture.options, signal).catch(fail('Cannot prepare change data capture on the source'));
+    const start = spec.cdc ?? {};
+    let from: string;
+    let origin: string;
+    if (start.checkpoint && spec.startType === 'resume-processing') {
+      from = start.checkpoint;
+      origin = 'the task checkpoint (resume-processing)';
+    } else if (start.startPosition) {
+      from = parseStartPosition(capture, start.startPosition);
+      origin = `CdcStartPosition ${start.startPosition}`;
+    } else if (start.startTime) {
+      if (!capture.positionAt) throw new TaskFailure(`CdcStartTime cannot be used with a ${spec.source.engineName} source: its change history cannot be searched by time. Start without it (capture starts now) or give CdcStartPosition`);
+      from = await capture.positionAt(new Date(start.startTime), signal).catch(fail(`Cannot find the source position of CdcStartTime ${start.startTime}`));
+      origin = `CdcStartTime ${start.startTime}`;
+    } else {
+      from = current;
+      origin = 'the source position before the full load';
+    }
+    this.capture.from = from;
+    this.capture.freshSnapshot = from === current;
+    this.reporter.checkpoint(spec.taskArn, spec.runId, from);
+    this.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_INFO', `Change data capture starts after ${from} (${origin})`);
+    return this.capture;
+  }
+
+  /** After the full load: captured changes applied until the run is stopped. */
+  private async replicate(
+    cdc: CaptureState,
+    tc: Connector,
+    tables: readonly TablePlan[],
+    catalog: ReadonlyMap<string, TableInfo>,
+    board: StatsBoard,
+    sqlite: () => Database.Database,
+  ): Promise<never> {
+    const { spec } = this;
+    const signal = this.abort.signal;
+    if (!tc.openApplier) throw new TaskFailure(`Applying changes to ${spec.target.engineName} is not supported by OpenDMS yet; use migration type full-load`);
+    const mappers = new Map<string, TableChangeMapper>();
+    for (const tp of tables) {
+      const info = catalog.get(keyOf(tp.source));
+      if (!info) continue;
+      mappers.set(tableKey(tp.source), buildChangeMapper(tp, info.columns, buildRowTransform({ table: tp, sourceColumns: info.columns, sqlite })));
+    }
+    this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Applying changes of ${mappers.size} tables (ongoing replication)`);
+    // A lost connection to either side (a restarted server, a network cut, a slot still held
+    // by a reader that just died) is retried with backoff from the last checkpoint; history
+    // lost, missing settings and refused credentials are not: they need the user.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.replicateOnce(cdc, tc, mappers, board);
+      } catch (err) {
+        if (signal.aborted || !isRecoverable(err) || attempt >= maxCdcAttempts) {
+          if (signal.aborted || err instanceof TaskFailure) throw err;
+          throw new TaskFailure(`Change data capture failed${attempt > 1 ? ` (after ${attempt} attempts)` : ''}: ${explain(err)}`, { cause: err });
+        }
+        const wait = Math.min(30_000, 1000 * 2 ** (attempt - 1));
+        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `Change data capture interrupted (${explain(err)}); retrying from checkpoint ${cdc.from} in ${wait / 1000} s (attempt ${attempt + 1} of ${maxCdcAttempts})`);
+        await sleep(wait, undefined, { signal });
+      }
+    }
+  }
+
+  /** One connection to each side, streaming until it fails or the run stops. */
+  private async replicateOnce(cdc: CaptureState, tc: Connector, mappers: ReadonlyMap<string, TableChangeMapper>, board: StatsBoard): Promise<never> {
+    const { spec } = this;
+    const signal = this.abort.signal;
+    const applier = await tc.openApplier!(spec.target.params, signal);
+    let stream: ChangeStream | undefined;
+    try {
+      stream = await cdc.capture.openStream(cdc.options, cdc.from, signal);
+      return await runCdcLoop({
+        stream,
+        applier,
+        mappers,
+        board,
+        log: this.log,
+        checkpoint: (position) => {
+          this.reporter.checkpoint(spec.taskArn, spec.runId, position);
+          cdc.from = position;
+        },
+        comparePositions: (a, b) => cdc.capture.comparePositions(a, b),
+        from: cdc.from,
+        maxChanges: 10_000,
+        maxDelayMs: 50,
+        reportEveryMs: 60_000,
+        now: () => this.deps.clock.now(),
+        signal,
+      });
+    } finally {
+      await closeQuietly(stream);
+      await closeQuietly(applier);
     }
   }
 
@@ -270,3 +397,30 @@ async function closeQuietly(s: { close(): Promise<void> } | undefined): Promise<
 }
 
 const keyOf = (t: TableRef): string => `${t.schema}\u0000${t.name}`;
+
+/** How often change data capture reconnects after a recoverable failure before the task fails (about 4 minutes of backoff). */
+const maxCdcAttempts = 10;
+
+/** Failures worth retrying: the connection, not the configuration or the history. */
+function isRecoverable(err: unknown): boolean {
+  return err instanceof ConnectorError && (err.kind === 'network' || err.kind === 'timeout' || err.kind === 'other');
+}
+
+interface CaptureState {
+  readonly capture: ChangeCapture;
+  readonly options: CaptureOptions;
+  /** The position the stream starts after. */
+  from: string;
+  /** True when capture starts at the source's current position: the full load needs a snapshot taken after it. */
+  freshSnapshot: boolean;
+}
+
+/** CdcStartPosition: a checkpoint string this server wrote (`checkpoint:` + position) or a native position. */
+function parseStartPosition(capture: ChangeCapture, text: string): string {
+  const native = text.startsWith('checkpoint:') ? text.slice('checkpoint:'.length) : text;
+  try {
+    return capture.parsePosition(native);
+  } catch (err) {
+    throw new TaskFailure(`CdcStartPosition '${text}' is not a position of this source: ${messageOf(err)}`, { cause: err });
+  }
+}

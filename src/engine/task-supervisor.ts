@@ -12,7 +12,7 @@ import type { Logger } from '../common/logger.js';
 import type { ConnectorLookup } from './connector-lookup.js';
 import type { Planner } from './planner.js';
 import type { TableRef } from '../connectors/spi/index.js';
-import type { ReloadTablesResult, RunOutcome, SecondaryObjectsPlanner, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
+import type { EndpointSpec, ReloadTablesResult, RunOutcome, SecondaryObjectsPlanner, TaskEngine, TaskReporter, TaskRunSpec } from './ports.js';
 import { StopRequested } from './run-errors.js';
 import { safeReporter } from './safe-reporter.js';
 import { TaskRun, stopReasons } from './task-run.js';
@@ -112,6 +112,18 @@ export class TaskSupervisor implements TaskEngine {
 
   isRunning(taskArn: string): boolean {
     return this.runs.has(taskArn);
+  }
+
+  async releaseCapture(task: { readonly taskIdentifier: string; readonly source: EndpointSpec }): Promise<void> {
+    const connector = this.opts.connectors.forEngine(task.source.engineName);
+    if (!connector?.openChangeCapture) return;
+    const signal = AbortSignal.timeout(60_000);
+    const capture = await connector.openChangeCapture(task.source.params, signal);
+    try {
+      await capture.release({ taskId: task.taskIdentifier, tables: [] }, signal);
+    } finally {
+      await capture.close();
+    }
   }
 
   async close(): Promise<void> {

@@ -386,13 +386,12 @@ describe('StartReplicationTask, StopReplicationTask, ReloadTables rules', () => 
     assert.deepEqual(stats.TableStatistics, []);
   });
 
-  it('answers 501 for CDC tasks, unsupported engines and unimplemented settings', async () => {
+  it('refuses resume-processing as the first start of a CDC task; answers 501 for unsupported engines and unimplemented settings', async () => {
     const cdc = await createTask(dms, base, { MigrationType: 'full-load-and-cdc' });
     await waitUntilReplicationTaskReady(waiter(dms), taskArnFilter(cdc.ReplicationTaskArn!));
-    let err = await failure(dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: cdc.ReplicationTaskArn!, StartReplicationTaskType: 'start-replication' })));
-    assert.equal(err.name, 'NotImplementedException');
-    assert.equal(err.$metadata?.httpStatusCode, 501);
-    assert.match(err.message, /Change data capture \(migration type full-load-and-cdc\) is not implemented in OpenDMS yet/);
+    let err = await failure(dms.send(new StartReplicationTaskCommand({ ReplicationTaskArn: cdc.ReplicationTaskArn!, StartReplicationTaskType: 'resume-processing' })));
+    assert.equal(err.name, 'InvalidParameterValueException');
+    assert.match(err.message, /has never run: its first start must use StartReplicationTaskType start-replication/);
     assert.equal((await describeTask(dms, cdc.ReplicationTaskArn!)).Status, 'ready', 'a refused start changes nothing');
 
     const oracle = await createEndpoint(dms, { EndpointType: 'source', EngineName: 'oracle', Port: 1521, DatabaseName: 'ORCL' });
@@ -516,7 +515,7 @@ describe('task logs', () => {
 });
 
 describe('restart recovery', () => {
-  it('a task left running by a stopped server is failed at the next start, saying how to go on', async () => {
+  it('a task left running by a stopped server that cannot be resumed is failed at the next start, saying how to go on', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'opendms-task-restart-'));
     try {
       let s = await startTestServer({ dataDir });
@@ -532,11 +531,12 @@ describe('restart recovery', () => {
 
       // As if the server had died during the runs.
       const db = new Database(join(dataDir, 'opendms.sqlite'));
-      const set = (arn: string, status: string) => {
+      const set = (arn: string, status: string, more: Record<string, unknown> = {}) => {
         const row = db.prepare('SELECT data FROM resources WHERE arn = ?').get(arn) as { data: string };
-        db.prepare('UPDATE resources SET data = ? WHERE arn = ?').run(JSON.stringify({ ...JSON.parse(row.data), status, runId: 1 }), arn);
+        db.prepare('UPDATE resources SET data = ? WHERE arn = ?').run(JSON.stringify({ ...JSON.parse(row.data), status, runId: 1, ...more }), arn);
       };
-      set(t.ReplicationTaskArn!, 'running');
+      // Its source endpoint is gone, so the automatic resume-processing cannot start it.
+      set(t.ReplicationTaskArn!, 'running', { sourceEndpointArn: `${src.arn}-gone` });
       set(stopping.ReplicationTaskArn!, 'stopping');
       db.close();
 
@@ -544,7 +544,7 @@ describe('restart recovery', () => {
       c = s.client();
       const failed = await describeTask(c, t.ReplicationTaskArn!);
       assert.equal(failed.Status, 'failed');
-      assert.match(failed.LastFailureMessage!, /OpenDMS restarted while this task was running.*resume-processing/);
+      assert.match(failed.LastFailureMessage!, /OpenDMS restarted while this task was running.*resuming it automatically failed.*resume-processing/);
       const stopped = await describeTask(c, stopping.ReplicationTaskArn!);
       assert.equal(stopped.Status, 'stopped');
       assert.equal(stopped.StopReason, 'Stop Reason NORMAL');

@@ -92,15 +92,21 @@ export class EngineHarness {
     startType?: TaskRunSpec['startType'];
     completedTables?: TaskRunSpec['completedTables'];
     supervisor?: TaskSupervisor;
+    migrationType?: TaskRunSpec['migrationType'];
+    cdc?: TaskRunSpec['cdc'];
+    /** The same task again (a later run): its ARN and identifier (the identifier names its replication slot). */
+    task?: { arn: string; identifier: string; runId: number };
   }): { reporter: RecordingReporter; supervisor: TaskSupervisor; taskArn: string; finished: Promise<RunOutcome>; log: () => string } {
     const reporter = new RecordingReporter();
     const supervisor = opts.supervisor ?? new TaskSupervisor({ reporter, connectors: this.connectors, taskLogs: this.taskLogs, log: createLogger('silent'), statsThrottleMs: 0 });
-    const taskArn = `arn:aws:dms:us-east-1:000000000000:task:IT${process.pid}X${++this.n}`;
+    const n = ++this.n;
+    const taskArn = opts.task?.arn ?? `arn:aws:dms:us-east-1:000000000000:task:IT${process.pid}X${n}`;
     supervisor.start({
       taskArn,
-      taskIdentifier: `it-${this.n}`,
-      runId: 1,
-      migrationType: 'full-load',
+      taskIdentifier: opts.task?.identifier ?? `it-${process.pid}-${n}`,
+      runId: opts.task?.runId ?? 1,
+      migrationType: opts.migrationType ?? 'full-load',
+      ...(opts.cdc ? { cdc: opts.cdc } : {}),
       startType: opts.startType ?? 'start-replication',
       source: { engineName: opts.source.params.engineName, params: opts.source.params },
       target: { engineName: opts.target.params.engineName, params: opts.target.params },

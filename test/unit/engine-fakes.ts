@@ -77,6 +77,10 @@ export class RecordingReporter implements TaskReporter {
     this.outcome = outcome;
     this.resolveFinished(outcome);
   }
+  readonly checkpoints: string[] = [];
+  checkpoint(_arn: string, _runId: number, position: string): void {
+    this.checkpoints.push(position);
+  }
   /** The last statistics of a table (by source name). */
   last(name: string): TableStats | undefined {
     for (let i = this.tableReports.length - 1; i >= 0; i--) {

@@ -15,6 +15,9 @@ import { openMysqlSource } from './mysql-source.js';
 import { openMysqlTarget } from './mysql-target.js';
 import { openMysqlSchemaDdl } from './mysql-schema-ddl.js';
 import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
+import type { ChangeApplier, ChangeCapture } from '../spi/changes.js';
+import { openMysqlChangeCapture } from './cdc/mysql-capture.js';
+import { openMysqlApplier } from './mysql-applier.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -46,6 +49,16 @@ export class MysqlConnector implements Connector {
   openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess> {
     return openMysqlSchemaDdl(params, signal);
   }
+  /** Change data capture from the row-based binary log: cdc/mysql-capture.ts. */
+  openChangeCapture(params: ConnectionParams, signal: AbortSignal): Promise<ChangeCapture> {
+    return openMysqlChangeCapture(params, signal);
+  }
+
+  /** Applies captured changes (upserts, deletes by key, truncates as DELETE) in one transaction per call. */
+  openApplier(params: ConnectionParams, signal: AbortSignal): Promise<ChangeApplier> {
+    return openMysqlApplier(params, signal);
+  }
+
 
   /** One connection per operation, closed before the operation settles. */
   private withSession<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, work: (s: MysqlSession) => Promise<T>): Promise<T> {

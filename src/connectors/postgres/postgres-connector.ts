@@ -11,6 +11,9 @@ import { exportSnapshot, PostgresSourceSession } from './postgres-source.js';
 import { PostgresTargetSession } from './postgres-target.js';
 import { openPostgresSchemaDdl } from './postgres-schema-ddl.js';
 import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
+import type { ChangeApplier, ChangeCapture } from '../spi/changes.js';
+import { openPostgresChangeCapture } from './cdc/postgres-capture.js';
+import { openPostgresApplier } from './postgres-applier.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -64,6 +67,16 @@ export class PostgresConnector implements Connector {
   /** Schema conversion's access: read the DDL of schemas, apply DDL in one transaction. */
   openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess> {
     return this.withDeadline(params, signal, 0, (s) => openPostgresSchemaDdl(params, s));
+  }
+
+  /** Change data capture with logical replication (pgoutput): cdc/postgres-capture.ts. */
+  openChangeCapture(params: ConnectionParams, signal: AbortSignal): Promise<ChangeCapture> {
+    return openPostgresChangeCapture(params, signal);
+  }
+
+  /** Applies captured changes (upserts, deletes by key, truncates) in one transaction per call. */
+  openApplier(params: ConnectionParams, signal: AbortSignal): Promise<ChangeApplier> {
+    return openPostgresApplier(params, signal);
   }
 
   /** One connection per operation, closed before the operation settles. */

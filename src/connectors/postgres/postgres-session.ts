@@ -57,7 +57,8 @@ export async function openPostgresSession(params: ConnectionParams, signal: Abor
   }
 }
 
-function sslOptionsOf(params: ConnectionParams): false | ConnectionOptions {
+/** SslMode -> pg's `ssl` option (also for replication connections). */
+export function sslOptionsOf(params: ConnectionParams): false | ConnectionOptions {
   const policy = tlsPolicyOf(params.ssl);
   if (!policy) return false;
   return {

@@ -5,7 +5,11 @@
  */
 import { OpenDmsError } from '../../common/errors.js';
 
-export type ConnectionErrorKind = 'auth' | 'network' | 'tls' | 'database-missing' | 'timeout' | 'other';
+/**
+ * `not-configured`: the server lacks a setting change data capture needs (the message names it);
+ * `history-lost`: the change history a task needs is gone (slot dropped, binlog purged): reload.
+ */
+export type ConnectionErrorKind = 'auth' | 'network' | 'tls' | 'database-missing' | 'timeout' | 'not-configured' | 'history-lost' | 'other';
 
 export interface ClassifiedError {
   readonly kind: ConnectionErrorKind;

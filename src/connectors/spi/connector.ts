@@ -7,6 +7,7 @@ import type { ConnectionParams } from './connection-params.js';
 import type { SourceSession } from './source.js';
 import type { TargetSession } from './target.js';
 import type { SchemaDdlAccess } from './schema-ddl.js';
+import type { ChangeApplier, ChangeCapture } from './changes.js';
 
 export interface Connector {
   /** The DMS engine names this connector serves. */
@@ -33,4 +34,10 @@ export interface Connector {
 
   /** Opens a session for schema conversion (read DDL, apply DDL); the caller closes it. */
   openSchemaDdl(params: ConnectionParams, signal: AbortSignal): Promise<SchemaDdlAccess>;
+
+  /** Change data capture on a source endpoint (spi/changes.ts); the caller closes it. */
+  openChangeCapture?(params: ConnectionParams, signal: AbortSignal): Promise<ChangeCapture>;
+
+  /** Applies captured changes to a target endpoint, on its own connection; the caller closes it. */
+  openApplier?(params: ConnectionParams, signal: AbortSignal): Promise<ChangeApplier>;
 }

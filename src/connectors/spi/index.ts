@@ -8,3 +8,4 @@ export { cutCopyRows, copyDataMessage, binaryCopyHeader, binaryCopyTrailer } fro
 export type { TargetColumn, TargetTableDef, DdlNotice, TargetSession, TableWriter } from './target.js';
 export { DataLoadError } from './data-load-error.js';
 export type { SchemaDdlDump, DdlApplyFailure, DdlApplyResult, SchemaDdlAccess } from './schema-ddl.js';
+export type { SourcePosition, RowChange, TruncateChange, Change, SourceTransaction, StreamNotice, ChangeStream, CaptureOptions, ChangeCapture, TargetChange, ChangeApplier } from './changes.js';

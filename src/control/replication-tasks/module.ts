@@ -16,8 +16,11 @@ export function replicationTaskModule(
   const steps = new TaskSteps(deps);
   // Registered before app.ts starts the scheduler, so steps due during a restart find their handler.
   steps.register();
-  // Runs do not survive the process: tasks a previous process left running are settled first.
-  shared.reporter.recoverInterruptedRuns();
+  // Runs do not survive the process: tasks a previous process left running are settled first,
+  // then resumed where they stopped (resume-processing).
+  const interrupted = shared.reporter.recoverInterruptedRuns();
   const service = new TaskService(deps, steps, shared.taskLogs);
-  return replicationTaskHandlers(deps, service, new TaskRuns(deps, service, shared.engine, shared.reporter, shared.connectors));
+  const runs = new TaskRuns(deps, service, shared.engine, shared.reporter, shared.connectors);
+  runs.resumeInterrupted(interrupted);
+  return replicationTaskHandlers(deps, service, runs);
 }

@@ -11,6 +11,7 @@ import type { EndpointRecord } from '../endpoints/record.js';
 import type { Repositories } from '../repositories.js';
 import type { TaskRecord, TableStatsRecord } from './record.js';
 import { toEngineSettings } from './task-settings.js';
+import type { CdcPositions } from './cdc-positions.js';
 
 /** The engines the full-load engine migrates between for now. */
 export const taskEngines: readonly string[] = ['postgres', 'aurora-postgresql', 'mysql', 'mariadb', 'aurora'];
@@ -35,7 +36,12 @@ export function runSpecOf(
   startType: StartType,
   endpoints: { source: EndpointSpec; target: EndpointSpec },
   previousTables: readonly TableStatsRecord[],
+  /** CdcStartTime / CdcStartPosition / CdcStopPosition of the StartReplicationTask request (they win over the task's). */
+  requested: CdcPositions = {},
 ): TaskRunSpec {
+  const startPosition = requested.cdcStartPosition ?? (requested.cdcStartTime ? undefined : t.cdcStartPosition);
+  const startTime = requested.cdcStartTime ?? (requested.cdcStartPosition ? undefined : t.cdcStartTime);
+  const stopPosition = requested.cdcStopPosition ?? t.cdcStopPosition;
   return {
     taskArn: t.arn,
     taskIdentifier: t.identifier,
@@ -49,5 +55,16 @@ export function runSpecOf(
     // resume-processing skips what an earlier run completed; the other start types load everything.
     completedTables:
       startType === 'resume-processing' ? previousTables.filter((s) => s.state === 'Table completed').map((s) => ({ schema: s.schemaName, name: s.tableName })) : [],
+    ...(t.migrationType !== 'full-load'
+      ? {
+          cdc: {
+            // A position the user gives for this start wins over the checkpoint.
+            ...(t.recoveryCheckpoint && !requested.cdcStartPosition && !requested.cdcStartTime ? { checkpoint: t.recoveryCheckpoint } : {}),
+            ...(startPosition ? { startPosition } : {}),
+            ...(startTime ? { startTime } : {}),
+            ...(stopPosition ? { stopPosition } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -29,6 +29,7 @@ export function upsertTableStatistics(repos: Repositories, scope: ScopeKey, task
       reloaded: s.reloaded,
       lastUpdateTime: s.lastUpdateTime.toISOString(),
       ...(s.detail !== undefined ? { detail: s.detail } : {}),
+      ...(s.inserts !== undefined ? { inserts: s.inserts, updates: s.updates ?? 0, deletes: s.deletes ?? 0, ddls: s.ddls ?? 0 } : {}),
     };
     const current = repos.tableStatistics.get(key);
     if (current) {

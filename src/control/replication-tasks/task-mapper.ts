@@ -58,8 +58,8 @@ export function toReplicationTask(v: TaskView, now: Date, withoutSettings = fals
 }
 
 /**
- * Full-load statistics; the change counters are 0 until change data capture exists, and
- * ValidationState is "Not enabled" because OpenDMS does not validate yet. OpenDMS's detail on
+ * Full-load statistics and the changes change data capture applied (OpenDMS counts a change
+ * once it is applied, so Inserts and AppliedInserts are the same), and ValidationState is "Not enabled" because OpenDMS does not validate yet. OpenDMS's detail on
  * a table (LOB values limited LOB mode truncated, why a table failed) is written to the task
  * log (task-reporter.ts) and also returned in ValidationStateDetails, the one free-text member
  * of TableStatistics: DMS truncates LOBs silently, and a user reading the statistics must see it.
@@ -68,14 +68,14 @@ export function toTableStatistics(s: TableStatsRecord): TableStatistics {
   return {
     SchemaName: s.schemaName,
     TableName: s.tableName,
-    Inserts: 0,
-    Deletes: 0,
-    Updates: 0,
-    Ddls: 0,
-    AppliedInserts: 0,
-    AppliedDeletes: 0,
-    AppliedUpdates: 0,
-    AppliedDdls: 0,
+    Inserts: s.inserts ?? 0,
+    Deletes: s.deletes ?? 0,
+    Updates: s.updates ?? 0,
+    Ddls: s.ddls ?? 0,
+    AppliedInserts: s.inserts ?? 0,
+    AppliedDeletes: s.deletes ?? 0,
+    AppliedUpdates: s.updates ?? 0,
+    AppliedDdls: s.ddls ?? 0,
     FullLoadRows: s.fullLoadRows,
     FullLoadCondtnlChkFailedRows: 0,
     FullLoadErrorRows: s.fullLoadErrorRows,

@@ -25,7 +25,7 @@ type EngineLogging = { readonly enabled: boolean; readonly components: Readonly<
 export const emptyStats: TaskStats = { fullLoadProgressPercent: 0, tablesLoaded: 0, tablesLoading: 0, tablesQueued: 0, tablesErrored: 0 };
 
 export const restartMessage =
-  'OpenDMS restarted while this task was running, so its run was lost. Start the task again with StartReplicationTaskType resume-processing to load the tables that were not completed, or reload-target to load everything again.';
+  'OpenDMS restarted while this task was running, so its run was lost, and resuming it automatically failed (see the server log). Start the task again with StartReplicationTaskType resume-processing to load the tables that were not completed and continue change data capture from its checkpoint, or reload-target to load everything again.';
 
 export class ControlTaskReporter implements TaskReporter {
   private closed = false;
@@ -96,19 +96,37 @@ export class ControlTaskReporter implements TaskReporter {
   }
 
   /**
-   * At start-up: a task left `starting` or `running` lost its run with the previous process,
-   * so it is `failed` with a message saying how to go on; one left `stopping` was being
-   * stopped anyway, so it is `stopped`.
+   * Persists a CDC position as the task's RecoveryCheckpoint. Unlike the other reports it
+   * throws when it cannot (the server is closing, the store failed): the engine must not tell
+   * the source it may discard history that no checkpoint covers.
    */
-  recoverInterruptedRuns(): void {
+  checkpoint(taskArn: string, runId: number, position: string): void {
+    if (this.closed) throw new Error('the server is shutting down: the checkpoint was not persisted');
+    this.deps.store.tx(() => {
+      const t = this.deps.repos.tasks.get(taskArn);
+      if (!t || t.runId !== runId) throw new Error(`checkpoint of run ${runId} of ${taskArn} is stale: not persisted`);
+      this.deps.repos.tasks.update({ ...t, recoveryCheckpoint: position });
+    });
+  }
+
+  /**
+   * At start-up: a task left `starting` or `running` lost its run with the previous process
+   * (a crash, kill -9, a power cut): it is `failed` with a message saying how to go on, and
+   * returned, so that the caller resumes it (resume-processing continues from the completed
+   * tables and the change data capture checkpoint). One left `stopping` was being stopped
+   * anyway, so it is `stopped`.
+   */
+  recoverInterruptedRuns(): TaskRecord[] {
     const { store, repos } = this.deps;
+    const interrupted: TaskRecord[] = [];
     store.tx(() => {
       for (const t of repos.tasks.all()) {
         if (!runStatuses.includes(t.status)) continue;
         if (t.status === 'stopping') this.end(t, { kind: 'stopped', stopReason: 'Stop Reason NORMAL' });
-        else this.end(t, { kind: 'failed', stopReason: 'Stop Reason RECOVERABLE_ERROR', message: restartMessage });
+        else interrupted.push(this.end(t, { kind: 'failed', stopReason: 'Stop Reason RECOVERABLE_ERROR', message: restartMessage }));
       }
     });
+    return interrupted;
   }
 
   /** Runs `fn` on the task in one transaction when the report is about its current run; never throws into the engine. */

@@ -12,6 +12,7 @@ import type { StartType, TaskEngine, TaskRunSpec } from '../../engine/ports.js';
 import type { ControlDeps } from '../deps.js';
 import { ResourceNotFoundFault } from '../../api/generated/errors.js';
 import { invalidState, requireByArn } from '../shared/faults.js';
+import { scopeOfArn } from '../replication-instances/instance-steps.js';
 import { cdcPositionsOf, givesCdcPosition } from './cdc-positions.js';
 import type { TaskRecord } from './record.js';
 import { endpointSpecOf, notYet, runSpecOf } from './run-spec.js';
@@ -44,13 +45,11 @@ export class TaskRuns {
       const t = this.tasks.get(scope, input.ReplicationTaskArn);
       const status = taskLifecycle.move(t.status, 'starting', t.identifier, 'start');
       this.checkStartType(t, startType);
-      if (t.migrationType !== 'full-load') {
-        throw notYet(
-          `Change data capture (migration type ${t.migrationType}) is not implemented in OpenDMS yet, so task ${t.identifier} cannot start. Use MigrationType full-load (ModifyReplicationTask) to copy the existing data now.`,
-        );
-      }
-      if (givesCdcPosition(cdc)) {
+      if (t.migrationType === 'full-load' && givesCdcPosition(cdc)) {
         throw invalidParameter(`CdcStartTime, CdcStartPosition and CdcStopPosition apply to tasks that capture changes; task ${t.identifier} is a full-load task. Start it without them.`);
+      }
+      if (startType === 'resume-processing' && t.migrationType !== 'full-load' && !t.recoveryCheckpoint && !givesCdcPosition(cdc)) {
+        throw invalidParameter(`Task ${t.identifier} has no checkpoint to resume change data capture from (it never captured changes). Start it with start-replication, or give CdcStartPosition.`);
       }
       const unsupported = unsupportedSettings(t.settings);
       if (unsupported.length > 0) {
@@ -66,7 +65,7 @@ export class TaskRuns {
 
       const previous = tableStatisticsOf(repos, scope, t.arn);
       const runId = t.runId + 1;
-      const spec = runSpecOf(t, runId, startType, { source, target }, previous);
+      const spec = runSpecOf(t, runId, startType, { source, target }, previous, cdc);
       // A fresh start forgets the previous run's tables; a resumed one keeps the completed ones.
       if (startType !== 'resume-processing') removeTableStatistics(repos, scope, t.arn);
       const now = clock.now().toISOString();
@@ -84,6 +83,43 @@ export class TaskRuns {
     });
     this.launch(spec);
     return task;
+  }
+
+  /**
+   * After a restart: each task whose run the previous process lost is started again with
+   * resume-processing, as its user would have to. One that cannot start (its endpoint is gone,
+   * its instance is not available ...) stays `failed` with the restart message, and the
+   * reason goes to the server log.
+   */
+  resumeInterrupted(tasks: readonly TaskRecord[]): void {
+    for (const t of tasks) {
+      try {
+        this.start(scopeOfArn(t.arn), { ReplicationTaskArn: t.arn, StartReplicationTaskType: 'resume-processing' });
+        this.deps.log.info('task resumed after a restart', { taskArn: t.arn });
+      } catch (err) {
+        this.deps.log.warn('task not resumed after a restart', { taskArn: t.arn, error: messageOf(err) });
+      }
+    }
+  }
+
+  /**
+   * DeleteReplicationTask of a task that captured changes: what capture created on its source
+   * (PostgreSQL: the replication slot, which holds WAL until dropped, and publications) is
+   * dropped in the background; a failure is logged with what to drop by hand.
+   */
+  deleted(scope: Scope, t: TaskRecord): TaskRecord {
+    if (t.migrationType === 'full-load' || t.recoveryCheckpoint === undefined) return t;
+    let source;
+    try {
+      source = endpointSpecOf(this.deps.repos, this.connectors, requireByArn(this.deps.repos.endpoints, scope, t.sourceEndpointArn, 'Endpoint'), 'source');
+    } catch (err) {
+      this.deps.log.warn('change data capture objects of a deleted task not released', { taskArn: t.arn, error: messageOf(err) });
+      return t;
+    }
+    void this.engine.releaseCapture({ taskIdentifier: t.identifier, source }).catch((err: unknown) =>
+      this.deps.log.warn('change data capture objects of a deleted task not released: drop its replication slot (opendms_<task id>) by hand', { taskArn: t.arn, error: messageOf(err) }),
+    );
+    return t;
   }
 
   /** Answers with the task `stopping`; the engine's report (or the stop completing) moves it to `stopped`. */

@@ -27,6 +27,18 @@ interface MutableStats {
   reloaded: boolean;
   lastUpdateTime: Date;
   detail?: string;
+  inserts?: number;
+  updates?: number;
+  deletes?: number;
+  ddls?: number;
+}
+
+/** Row changes applied by change data capture, per table. */
+export interface ChangeCounts {
+  inserts: number;
+  updates: number;
+  deletes: number;
+  ddls: number;
 }
 
 /** The statistics of one table, changed by its loader. */
@@ -57,6 +69,8 @@ export class StatsBoard {
   private readonly tables: MutableStats[] = [];
   private readonly lastReport = new Map<MutableStats, number>();
   private readonly preCompleted: ProgressInput[] = [];
+  /** The tables of `preCompleted`, index for index. */
+  private readonly preCompletedRefs: TableRef[] = [];
   private fullLoadStartDate?: Date;
   private fullLoadFinishDate?: Date;
 
@@ -142,13 +156,41 @@ export class StatsBoard {
   addPreCompleted(table: TableRef, estimatedRows: number): PreCompletedTable {
     const entry: ProgressInput = { state: 'Table completed', fullLoadRows: 0, estimatedRows: Math.max(0, estimatedRows) };
     this.preCompleted.push(entry);
+    this.preCompletedRefs.push(table);
     return {
       reload: () => {
         const i = this.preCompleted.indexOf(entry);
-        if (i >= 0) this.preCompleted.splice(i, 1);
+        if (i >= 0) {
+          this.preCompleted.splice(i, 1);
+          this.preCompletedRefs.splice(i, 1);
+        }
         return this.add(table, estimatedRows);
       },
     };
+  }
+
+  /**
+   * Change data capture applied these changes to a table: counted on the table's statistics
+   * (a table this run did not load, e.g. completed by a previous run or in a cdc-only task,
+   * is reported from now on, as 'Table completed').
+   */
+  addChanges(table: TableRef, counts: ChangeCounts): void {
+    let s = this.tables.find((t) => t.schemaName === table.schema && t.tableName === table.name);
+    if (!s) {
+      const i = this.preCompleted.length > 0 ? this.preCompletedRefs.findIndex((r) => r.schema === table.schema && r.name === table.name) : -1;
+      if (i >= 0) {
+        this.preCompleted.splice(i, 1);
+        this.preCompletedRefs.splice(i, 1);
+      }
+      s = { schemaName: table.schema, tableName: table.name, state: 'Table completed', fullLoadRows: 0, fullLoadErrorRows: 0, truncatedLobValues: 0, estimatedRows: 0, reloaded: false, lastUpdateTime: this.opts.clock.now() };
+      this.tables.push(s);
+    }
+    s.inserts = (s.inserts ?? 0) + counts.inserts;
+    s.updates = (s.updates ?? 0) + counts.updates;
+    s.deletes = (s.deletes ?? 0) + counts.deletes;
+    s.ddls = (s.ddls ?? 0) + counts.ddls;
+    s.lastUpdateTime = this.opts.clock.now();
+    this.report(s, false);
   }
 
   markFullLoadStarted(): void {

@@ -1,0 +1,208 @@
+/**
+ * Ongoing replication: captured source transactions applied to the target in commit order,
+ * until the run is stopped.
+ *
+ * Transactions are gathered into one target transaction (at most `maxChanges` changes, or
+ * whatever arrived within `maxDelayMs` of the first one), which keeps commit order and
+ * atomicity per source transaction while sparing a target commit per tiny source one.
+ * After the target commits: the position of the last transaction in it is persisted (the
+ * task's recovery checkpoint), then acknowledged to the source — in that order, so a crash
+ * at any point restarts from a position whose changes are all on the target, and replays
+ * at most what came after it (harmless: the apply is idempotent, change-mapper.ts).
+ *
+ * A change the target refuses: the gathered transactions are applied again one change at a
+ * time, the refused changes are logged with their table, key and the target's reason and
+ * skipped (DMS's ApplyError*Policy LOG_ERROR), the rest is applied.
+ */
+import { messageOf } from '../../common/errors.js';
+import type { ChangeApplier, ChangeStream, SourceTransaction, StreamNotice, TargetChange } from '../../connectors/spi/index.js';
+import { isDataError } from '../run-errors.js';
+import type { RunLog } from '../run-context.js';
+import type { ChangeCounts, StatsBoard } from '../statistics/stats-board.js';
+import { tableKey, type TableChangeMapper } from './change-mapper.js';
+
+export interface CdcLoopOptions {
+  readonly stream: ChangeStream;
+  readonly applier: ChangeApplier;
+  /** By source table (tableKey). Changes of other tables are skipped. */
+  readonly mappers: ReadonlyMap<string, TableChangeMapper>;
+  readonly board: StatsBoard;
+  readonly log: RunLog;
+  /** Persists the position as the task's checkpoint; throws when it cannot. */
+  readonly checkpoint: (position: string) => void;
+  readonly comparePositions: (a: string, b: string) => number;
+  /** The position the stream starts after (already checkpointed). */
+  readonly from: string;
+  readonly maxChanges: number;
+  readonly maxDelayMs: number;
+  /** A task log line about throughput and latency at most this often; and one when nothing arrives for this long. */
+  readonly reportEveryMs: number;
+  readonly now: () => Date;
+  readonly signal: AbortSignal;
+}
+
+interface Pending {
+  changes: TargetChange[];
+  /** Per source transaction: its changes' range in `changes`, for the one-by-one retry. */
+  transactions: { position: string; commitTime: Date; start: number; end: number }[];
+  counts: Map<string, { table: TargetChange['table']; source: { schema: string; name: string }; counts: ChangeCounts }>;
+}
+
+const emptyPending = (): Pending => ({ changes: [], transactions: [], counts: new Map() });
+
+/** Runs until the signal aborts (it then rejects with the signal's reason) or the stream fails. */
+export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
+  const iterator = o.stream[Symbol.asyncIterator]();
+  let pending = emptyPending();
+  let checkpointed = o.from;
+  let firstPendingAt = 0;
+  const warned = new Set<string>();
+  const window = { changes: 0, since: Date.now(), lastLatencyMs: 0, lastChangeAt: Date.now(), lastIdleLog: Date.now() };
+
+  const commit = async (): Promise<void> => {
+    if (pending.transactions.length === 0) return;
+    const batch = pending;
+    pending = emptyPending();
+    await applyBatch(o, batch);
+    for (const { source, counts } of batch.counts.values()) o.board.addChanges(source, counts);
+    const last = batch.transactions[batch.transactions.length - 1]!;
+    o.checkpoint(last.position);
+    checkpointed = last.position;
+    await o.stream.acknowledge(last.position);
+    window.changes += batch.changes.length;
+    window.lastLatencyMs = o.now().getTime() - last.commitTime.getTime();
+  };
+
+  const report = (): void => {
+    const now = Date.now();
+    if (now - window.since < o.reportEveryMs) return;
+    if (window.changes > 0) {
+      const seconds = (now - window.since) / 1000;
+      o.log.log('PERFORMANCE', 'LOGGER_SEVERITY_INFO', `CDC: ${window.changes} changes applied in the last ${seconds.toFixed(0)} s (${Math.round(window.changes / seconds)}/s); latency ${(window.lastLatencyMs / 1000).toFixed(2)} s (source commit to target commit); checkpoint ${checkpointed}`);
+    } else if (now - window.lastChangeAt >= o.reportEveryMs && now - window.lastIdleLog >= o.reportEveryMs) {
+      o.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_INFO', `CDC: no change of the selected tables captured in the last ${((now - window.lastChangeAt) / 1000).toFixed(0)} s; the task is connected and waiting (position ${checkpointed})`);
+      window.lastIdleLog = now;
+    }
+    window.changes = 0;
+    window.since = now;
+  };
+
+  const onTransaction = (tx: SourceTransaction): void => {
+    const start = pending.changes.length;
+    for (const change of tx.changes) {
+      if (change.kind === 'truncate') {
+        for (const t of change.tables) {
+          const m = o.mappers.get(tableKey(t));
+          if (!m) continue;
+          pending.changes.push({ kind: 'truncate', table: m.plan.target });
+          count(pending, m, 'ddls');
+        }
+        continue;
+      }
+      const m = o.mappers.get(tableKey(change.table));
+      if (!m) continue;
+      const mapped = m.map(change);
+      pending.changes.push(...mapped);
+      if (mapped.length > 0) count(pending, m, change.kind === 'insert' ? 'inserts' : change.kind === 'update' ? 'updates' : 'deletes');
+    }
+    pending.transactions.push({ position: tx.position, commitTime: tx.commitTime, start, end: pending.changes.length });
+    if (pending.changes.length > start) window.lastChangeAt = Date.now();
+  };
+
+  const onNotice = async (n: StreamNotice): Promise<void> => {
+    if (n.kind === 'warning') {
+      if (!warned.has(n.message)) o.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_WARNING', n.message);
+      warned.add(n.message);
+      return;
+    }
+    // Nothing of ours is pending: the source may free the history up to here.
+    if (pending.transactions.length === 0 && o.comparePositions(n.position, checkpointed) > 0) {
+      o.checkpoint(n.position);
+      checkpointed = n.position;
+      await o.stream.acknowledge(n.position);
+    }
+  };
+
+  let next = iterator.next();
+  for (;;) {
+    o.signal.throwIfAborted();
+    let r: IteratorResult<SourceTransaction | StreamNotice> | 'flush';
+    if (pending.transactions.length > 0) {
+      const wait = Math.max(0, firstPendingAt + o.maxDelayMs - Date.now());
+      r = await Promise.race([next, delay(wait, o.signal).then(() => 'flush' as const)]);
+    } else {
+      r = await Promise.race([next, delay(o.reportEveryMs, o.signal).then(() => 'flush' as const)]);
+    }
+    if (r === 'flush') {
+      await commit();
+      report();
+      continue;
+    }
+    if (r.done) throw new Error('the change stream ended unexpectedly');
+    next = iterator.next();
+    const item = r.value;
+    if ('changes' in item) {
+      if (pending.transactions.length === 0) firstPendingAt = Date.now();
+      onTransaction(item);
+      if (pending.changes.length >= o.maxChanges) await commit();
+    } else {
+      await onNotice(item);
+    }
+    report();
+  }
+}
+
+function count(p: Pending, m: TableChangeMapper, what: keyof ChangeCounts): void {
+  const k = tableKey(m.plan.source);
+  let e = p.counts.get(k);
+  if (!e) {
+    e = { table: m.plan.target, source: m.plan.source, counts: { inserts: 0, updates: 0, deletes: 0, ddls: 0 } };
+    p.counts.set(k, e);
+  }
+  e.counts[what]++;
+}
+
+/** The batch in one target transaction; when a change is refused, one change at a time, skipping the refused. */
+async function applyBatch(o: CdcLoopOptions, batch: Pending): Promise<void> {
+  if (batch.changes.length === 0) return;
+  try {
+    await o.applier.apply(batch.changes, o.signal);
+    return;
+  } catch (err) {
+    if (!isDataError(err) || o.signal.aborted) throw err;
+  }
+  for (const change of batch.changes) {
+    try {
+      await o.applier.apply([change], o.signal);
+    } catch (err) {
+      if (!isDataError(err) || o.signal.aborted) throw err;
+      o.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_ERROR', `Change refused by the target, skipped (ApplyErrorPolicy LOG_ERROR): ${describeChange(change)}: ${messageOf(err)}`);
+    }
+  }
+}
+
+function describeChange(c: TargetChange): string {
+  const table = `"${c.table.schema}"."${c.table.name}"`;
+  const show = (v: unknown): string => (v === null ? 'NULL' : Buffer.isBuffer(v) ? `0x${v.toString('hex').slice(0, 32)}` : `'${String(v).slice(0, 100)}'`);
+  if (c.kind === 'truncate') return `truncate of ${table}`;
+  if (c.kind === 'delete') return `delete from ${table} (key ${c.key.map((k, i) => `${k}=${show(c.keyValues[i])}`).join(', ')})`;
+  return `upsert into ${table} (key ${c.key.map((k) => `${k}=${show(c.row[c.columns.indexOf(k)])}`).join(', ')})`;
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
