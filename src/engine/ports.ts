@@ -35,6 +35,10 @@ export interface EngineSettings {
   readonly createSecondaryObjectsAfterFullLoad?: boolean;
   readonly maxFullLoadSubTasks: number;
   readonly commitRate: number;
+  /** full-load-and-cdc: stop once the full load is done, before applying the changes cached meanwhile (STOPPED_AFTER_FULL_LOAD). */
+  readonly stopTaskCachedChangesNotApplied?: boolean;
+  /** full-load-and-cdc: stop once the changes made during the full load are applied (STOPPED_AFTER_CACHED_EVENTS). */
+  readonly stopTaskCachedChangesApplied?: boolean;
   readonly logging: {
     readonly enabled: boolean;
     /** Severity per DMS component id (SOURCE_UNLOAD, TARGET_LOAD, TASK_MANAGER ...). */

@@ -12,7 +12,7 @@ import { messageOf } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { ConnectorError, type CaptureOptions, type ChangeCapture, type ChangeStream, type Connector, type SourceSession, type TableInfo, type TableRef, type TargetSession } from '../connectors/spi/index.js';
 import { buildChangeMapper, tableKey, type TableChangeMapper } from './cdc/change-mapper.js';
-import { runCdcLoop } from './cdc/cdc-loop.js';
+import { runCdcLoop, type CdcLoopEnd, type CdcStopCondition } from './cdc/cdc-loop.js';
 import { buildRowTransform } from './full-load/row-transform.js';
 import type { TablePlan } from './mapping/index.js';
 import type { ConnectorLookup } from './connector-lookup.js';
@@ -48,7 +48,17 @@ export const stopReasons = {
   normal: 'Stop Reason NORMAL',
   fullLoadOnlyFinished: 'Stop Reason FULL_LOAD_ONLY_FINISHED',
   fatal: 'Stop Reason FATAL_ERROR',
+  afterFullLoad: 'Stop Reason STOPPED_AFTER_FULL_LOAD',
+  afterCachedEvents: 'Stop Reason STOPPED_AFTER_CACHED_EVENTS',
+  atCommitTime: 'Stop Reason STOPPED_AT_COMMIT_TIME',
+  atServerTime: 'Stop Reason STOPPED_AT_SERVER_TIME',
 } as const;
+
+const stopReasonOfEnd: Record<CdcLoopEnd, string> = {
+  'caught-up': stopReasons.afterCachedEvents,
+  'commit-time': stopReasons.atCommitTime,
+  'server-time': stopReasons.atServerTime,
+};
 
 export class TaskRun {
   private readonly abort = new AbortController();
@@ -61,6 +71,8 @@ export class TaskRun {
   private secondaryPhase = false;
   /** Change data capture of this run, once started. */
   private capture?: CaptureState;
+  /** The tables change data capture applies to, once it runs (their sequences move at the end). */
+  private cdcTables?: readonly TablePlan[];
 
   constructor(
     private readonly spec: TaskRunSpec,
@@ -188,11 +200,20 @@ export class TaskRun {
         else await createSecondaryObjects({ spec, tables: plan.tables, source: sourceConnector, target: targetConnector, planner: this.deps.secondaryObjects, log: this.log, signal });
       }
       if (cdc) {
-        await this.replicate(cdc, targetConnector, plan.tables, byRef, board, () => (sqlite ??= new Database(':memory:')));
+        if (spec.settings.stopTaskCachedChangesNotApplied && spec.migrationType === 'full-load-and-cdc') {
+          this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', 'Stopping after the full load, before applying the changes made during it (StopTaskCachedChangesNotApplied); resume-processing applies them');
+          return { kind: 'stopped', stopReason: stopReasons.afterFullLoad };
+        }
+        this.cdcTables = plan.tables;
+        const end = await this.replicate(cdc, targetConnector, plan.tables, byRef, board, () => (sqlite ??= new Database(':memory:')));
+        await this.advanceSequences(target);
+        return { kind: 'stopped', stopReason: stopReasonOfEnd[end] };
       }
       return { kind: 'stopped', stopReason: stopReasons.fullLoadOnlyFinished };
     } catch (err) {
       if (wantsSecondaryObjects(spec) && !this.secondaryPhase) logSecondaryObjectsNotCreated(this.log, 'the full load did not complete (the task stopped or failed)');
+      // A stop during change data capture is the cutover moment: the target's counters follow the data.
+      if (stop.aborted && this.cdcTables && target) await this.advanceSequences(target);
       return this.outcomeOf(err, stop);
     } finally {
       this.scheduler?.close();
@@ -253,7 +274,7 @@ export class TaskRun {
     catalog: ReadonlyMap<string, TableInfo>,
     board: StatsBoard,
     sqlite: () => Database.Database,
-  ): Promise<never> {
+  ): Promise<CdcLoopEnd> {
     const { spec } = this;
     const signal = this.abort.signal;
     if (!tc.openApplier) throw new TaskFailure(`Applying changes to ${spec.target.engineName} is not supported by OpenDMS yet; use migration type full-load`);
@@ -283,7 +304,7 @@ export class TaskRun {
   }
 
   /** One connection to each side, streaming until it fails or the run stops. */
-  private async replicateOnce(cdc: CaptureState, tc: Connector, mappers: ReadonlyMap<string, TableChangeMapper>, board: StatsBoard): Promise<never> {
+  private async replicateOnce(cdc: CaptureState, tc: Connector, mappers: ReadonlyMap<string, TableChangeMapper>, board: StatsBoard): Promise<CdcLoopEnd> {
     const { spec } = this;
     const signal = this.abort.signal;
     const applier = await tc.openApplier!(spec.target.params, signal);
@@ -307,11 +328,40 @@ export class TaskRun {
         reportEveryMs: 60_000,
         now: () => this.deps.clock.now(),
         signal,
+        ...(this.stopCondition() ? { stopAt: this.stopCondition()! } : {}),
       });
     } finally {
       await closeQuietly(stream);
       await closeQuietly(applier);
     }
+  }
+
+  /**
+   * At the end of change data capture: each target table's sequences / AUTO_INCREMENT moved
+   * past the largest migrated value, so the application's first insert after the cutover does
+   * not collide (the trap other tools leave to their users). Each table on its own; a failure
+   * is logged, never fails the run.
+   */
+  private async advanceSequences(target: TargetSession): Promise<void> {
+    if (!target.advanceSequences || !this.cdcTables) return;
+    const signal = AbortSignal.timeout(60_000);
+    for (const tp of this.cdcTables) {
+      try {
+        const moved = await target.advanceSequences(tp.target, signal);
+        if (moved.length > 0) this.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_INFO', `Table ${tableName(tp.target)}: sequences advanced past the migrated values (${moved.join(', ')})`);
+      } catch (err) {
+        this.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_WARNING', `Table ${tableName(tp.target)}: its sequences could not be advanced past the migrated values: ${explain(err)}. Set them by hand before writing to the target`);
+      }
+    }
+  }
+
+  /** CdcStopPosition, or StopTaskCachedChangesApplied (which ends once the changes made during the full load are applied). */
+  private stopCondition(): CdcStopCondition | undefined {
+    const { spec } = this;
+    const m = spec.cdc?.stopPosition ? /^(server_time|commit_time):(.+)$/.exec(spec.cdc.stopPosition) : null;
+    if (m) return { kind: m[1] === 'server_time' ? 'server-time' : 'commit-time', at: new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(m[2]!) ? m[2]! : `${m[2]!}Z`) };
+    if (spec.settings.stopTaskCachedChangesApplied && spec.migrationType === 'full-load-and-cdc') return { kind: 'caught-up' };
+    return undefined;
   }
 
   /** ReloadTables on this run: accepted only while it loads tables. */

@@ -78,6 +78,24 @@ class MysqlTarget implements TargetSession {
     });
   }
 
+  advanceSequences(table: TableRef, signal: AbortSignal): Promise<string[]> {
+    return this.run(signal, async (s) => {
+      const cols = await s.query<{ c: string }>(
+        "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA LIKE '%auto_increment%'",
+        [table.schema, table.name],
+      );
+      const col = cols[0]?.c;
+      if (!col) return [];
+      const rows = await s.query<{ m: string | number | null }>(`SELECT MAX(${quoteId(col)}) AS m FROM ${quoteTable(table)}`);
+      const max = rows[0]?.m;
+      if (max === null || max === undefined) return [];
+      const next = BigInt(max) + 1n;
+      // InnoDB never sets the counter below MAX + 1, so this only moves it forwards.
+      await s.query(`ALTER TABLE ${quoteTable(table)} AUTO_INCREMENT = ${next}`);
+      return [`"${col}": next value ${next}`];
+    });
+  }
+
   /** The writer's connection lives until close()/abort(); aborting `signal` tears it down. */
   async openWriter(table: TableRef, columns: readonly TargetColumn[], signal: AbortSignal): Promise<TableWriter> {
     const combined = AbortSignal.any([signal, this.closing.signal]);

@@ -66,6 +66,30 @@ export class PostgresTargetSession implements TargetSession {
     });
   }
 
+  advanceSequences(table: TableRef, signal: AbortSignal): Promise<string[]> {
+    return withDataSession(this.params, signal, async (client) => {
+      const name = qualifiedName(table);
+      const seqs = await client.query<{ col: string; seq: string }>(
+        `SELECT a.attname AS col, pg_catalog.pg_get_serial_sequence($1, a.attname) AS seq
+           FROM pg_catalog.pg_attribute a
+          WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+            AND pg_catalog.pg_get_serial_sequence($1, a.attname) IS NOT NULL`,
+        [name],
+      );
+      const moved: string[] = [];
+      for (const { col, seq } of seqs.rows) {
+        // setval(max) with is_called true: the next value is max + 1; only ever forwards.
+        const r = await client.query<{ v: string | null }>(
+          `SELECT pg_catalog.setval($1, m) AS v FROM (SELECT max(${quoteIdent(col)})::bigint AS m FROM ${name}) x
+            WHERE m IS NOT NULL AND m >= (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ${seq})`,
+          [seq],
+        );
+        if (r.rows[0]?.v != null) moved.push(`"${col}": next value ${BigInt(r.rows[0].v) + 1n}`);
+      }
+      return moved;
+    });
+  }
+
   openWriter(table: TableRef, columns: readonly TargetColumn[], signal: AbortSignal): Promise<TableWriter> {
     return PostgresTableWriter.open(this.params, table, columns, signal);
   }

@@ -46,6 +46,13 @@ export interface TargetSession {
   /** Creates the table; `withPrimaryKey` false leaves the key for addPrimaryKey. */
   createTable(def: TargetTableDef, opts: { withPrimaryKey: boolean }, signal: AbortSignal): Promise<DdlNotice[]>;
   addPrimaryKey(table: TableRef, columns: readonly string[], signal: AbortSignal): Promise<void>;
+  /**
+   * Moves the table's sequences (PostgreSQL serial and identity columns) or AUTO_INCREMENT
+   * counter (MySQL) past the largest value the table holds, so that the application's next
+   * insert after a cutover does not collide with a migrated row. Never moves one backwards.
+   * Returns what it moved, for the log (`"id": 1042`).
+   */
+  advanceSequences?(table: TableRef, signal: AbortSignal): Promise<string[]>;
   /** Opens a bulk writer on its own connection (COPY for PostgreSQL, batched inserts for MySQL). */
   openWriter(table: TableRef, columns: readonly TargetColumn[], signal: AbortSignal): Promise<TableWriter>;
   close(): Promise<void>;

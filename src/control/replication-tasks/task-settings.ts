@@ -204,6 +204,8 @@ export function toEngineSettings(doc: Doc): EngineSettings {
     createSecondaryObjectsAfterFullLoad: openDms.CreateSecondaryObjectsAfterFullLoad === true,
     maxFullLoadSubTasks: fullLoad.MaxFullLoadSubTasks as number,
     commitRate: fullLoad.CommitRate as number,
+    stopTaskCachedChangesNotApplied: fullLoad.StopTaskCachedChangesNotApplied === true,
+    stopTaskCachedChangesApplied: fullLoad.StopTaskCachedChangesApplied === true,
     logging: { enabled: logging.EnableLogging as boolean, components },
     errorBehavior: {
       dataErrorPolicy: errors.DataErrorPolicy as EngineSettings['errorBehavior']['dataErrorPolicy'],

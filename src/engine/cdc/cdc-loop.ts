@@ -39,7 +39,19 @@ export interface CdcLoopOptions {
   readonly reportEveryMs: number;
   readonly now: () => Date;
   readonly signal: AbortSignal;
+  /** When to end by itself (CdcStopPosition, StopTaskCachedChangesApplied); absent: only a stop ends it. */
+  readonly stopAt?: CdcStopCondition;
 }
+
+/**
+ * `commit-time`: before the first transaction committed after `at` (CdcStopPosition
+ * commit_time:); `server-time`: once the source's clock passed `at` (server_time:);
+ * `caught-up`: once nothing is left to apply (the changes made during the full load).
+ */
+export type CdcStopCondition = { readonly kind: 'commit-time' | 'server-time'; readonly at: Date } | { readonly kind: 'caught-up' };
+
+/** Why the loop ended by itself. */
+export type CdcLoopEnd = 'commit-time' | 'server-time' | 'caught-up';
 
 interface Pending {
   changes: TargetChange[];
@@ -50,8 +62,8 @@ interface Pending {
 
 const emptyPending = (): Pending => ({ changes: [], transactions: [], counts: new Map() });
 
-/** Runs until the signal aborts (it then rejects with the signal's reason) or the stream fails. */
-export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
+/** Runs until the signal aborts (it then rejects with the signal's reason), the stream fails, or o.stopAt is reached. */
+export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
   const iterator = o.stream[Symbol.asyncIterator]();
   let pending = emptyPending();
   let checkpointed = o.from;
@@ -101,6 +113,8 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
       }
       const m = o.mappers.get(tableKey(change.table));
       if (!m) continue;
+      const drift = m.drift(change);
+      if (drift.added.length > 0 || drift.missing.length > 0) warnDrift(m, drift);
       const mapped = m.map(change);
       pending.changes.push(...mapped);
       if (mapped.length > 0) count(pending, m, change.kind === 'insert' ? 'inserts' : change.kind === 'update' ? 'updates' : 'deletes');
@@ -109,12 +123,24 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
     if (pending.changes.length > start) window.lastChangeAt = Date.now();
   };
 
+  const warnDrift = (m: TableChangeMapper, d: { added: string[]; missing: string[] }): void => {
+    const message =
+      `Table "${m.plan.source.schema}"."${m.plan.source.name}" changed on the source since the task planned it` +
+      `${d.added.length > 0 ? `: new column(s) ${d.added.join(', ')} (their values are not applied)` : ''}` +
+      `${d.missing.length > 0 ? `${d.added.length > 0 ? ';' : ':'} column(s) ${d.missing.join(', ')} no longer arrive (the target keeps its own values)` : ''}` +
+      '. OpenDMS does not replicate DDL yet: change the target table the same way, then reload the table (ReloadTables) or restart the task with reload-target';
+    if (!warned.has(message)) o.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_WARNING', message);
+    warned.add(message);
+  };
+
   const onNotice = async (n: StreamNotice): Promise<void> => {
     if (n.kind === 'warning') {
       if (!warned.has(n.message)) o.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_WARNING', n.message);
       warned.add(n.message);
       return;
     }
+    // Idle with nothing gathered: every change the source had is applied (or about to be).
+    if (pending.transactions.length === 0) idleSeen = true;
     // Nothing of ours is pending: the source may free the history up to here.
     if (pending.transactions.length === 0 && o.comparePositions(n.position, checkpointed) > 0) {
       o.checkpoint(n.position);
@@ -123,6 +149,8 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
     }
   };
 
+  let idleSeen = false;
+  const stop = o.stopAt;
   let next = iterator.next();
   for (;;) {
     o.signal.throwIfAborted();
@@ -142,11 +170,23 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<never> {
     next = iterator.next();
     const item = r.value;
     if ('changes' in item) {
+      if ((stop?.kind === 'commit-time' || stop?.kind === 'server-time') && item.commitTime > stop.at) {
+        await commit();
+        return stop.kind;
+      }
       if (pending.transactions.length === 0) firstPendingAt = Date.now();
       onTransaction(item);
       if (pending.changes.length >= o.maxChanges) await commit();
     } else {
       await onNotice(item);
+      if (stop?.kind === 'server-time' && item.kind === 'idle' && item.sourceTime > stop.at) {
+        await commit();
+        return 'server-time';
+      }
+      if (stop?.kind === 'caught-up' && idleSeen) {
+        await commit();
+        return 'caught-up';
+      }
     }
     report();
   }

@@ -20,6 +20,12 @@ export interface TableChangeMapper {
   readonly plan: TablePlan;
   /** The target changes of one source row change ([] when the filters leave it out). */
   map(change: RowChange): TargetChange[];
+  /**
+   * How the change's columns differ from the table the run planned (a DDL change on the
+   * source since): columns it carries that the plan does not know, and (for inserts, which
+   * carry every column) planned columns it lacks.
+   */
+  drift(change: RowChange): { added: string[]; missing: string[] };
 }
 
 export function buildChangeMapper(plan: TablePlan, sourceColumns: readonly ColumnInfo[], transform: RowTransform): TableChangeMapper {
@@ -75,8 +81,16 @@ export function buildChangeMapper(plan: TablePlan, sourceColumns: readonly Colum
     return { kind: 'delete', table: plan.target, key, keyValues: keyOf(transform.apply(row)) };
   };
 
+  const known = new Set(sourceColumns.map((c) => c.name));
   return {
     plan,
+    drift(change: RowChange): { added: string[]; missing: string[] } {
+      const cols = change.kind === 'delete' ? change.beforeColumns : change.columns;
+      const added = cols.filter((c) => !known.has(c));
+      const carried = new Set(cols);
+      const missing = change.kind === 'insert' ? transform.readColumns.filter((c) => !carried.has(c)) : [];
+      return { added, missing };
+    },
     map(change: RowChange): TargetChange[] {
       switch (change.kind) {
         case 'insert':
