@@ -30,6 +30,7 @@
  * defines it: a row that collides with another row on a second unique key updates that row.
  * Table facts are read once per table and cached for the applier's life.
  */
+import { changeRuns, deleteKeyValues, upsertRow, type ChangeItem, type ChangeRun } from '../spi/change-runs.js';
 import mysql from 'mysql2';
 import type { ChangeApplier, TargetChange } from '../spi/changes.js';
 import { ConnectorError } from '../spi/connection-error.js';
@@ -82,23 +83,10 @@ interface TableMeta {
   readonly uniqueKeys: readonly (readonly string[])[];
 }
 
-interface Item {
-  readonly index: number;
-  readonly change: TargetChange;
-}
-
-interface Run {
-  readonly kind: TargetChange['kind'];
-  readonly table: TableRef;
-  readonly columns: readonly string[];
-  readonly key: readonly string[];
-  readonly items: Item[];
-}
-
 /** A statement of one or more changes the server (or the encoder) refused. */
 class Refused extends Error {
   constructor(
-    readonly items: readonly Item[],
+    readonly items: readonly ChangeItem[],
     readonly table: TableRef,
     readonly serverError: unknown,
   ) {
@@ -183,7 +171,7 @@ class MysqlApplier implements ChangeApplier {
   }
 
   private async applyAll(changes: readonly TargetChange[]): Promise<void> {
-    const runs = runsOf(changes);
+    const runs = changeRuns(changes, { joinTruncates: false });
     for (const run of runs) await this.meta(run.table);
     await this.query('START TRANSACTION');
     try {
@@ -205,7 +193,7 @@ class MysqlApplier implements ChangeApplier {
     let first: Refused = refused;
     if (refused.items.length > 1) {
       const change = refused.items[0]!.change;
-      const run: Run = runsOf([change])[0]!;
+      const run: ChangeRun = changeRuns([change], { joinTruncates: false })[0]!;
       for (const item of refused.items) {
         try {
           await this.applyRun({ ...run, items: [item] }, true);
@@ -228,7 +216,7 @@ class MysqlApplier implements ChangeApplier {
     });
   }
 
-  private async applyRun(run: Run, batched: boolean): Promise<void> {
+  private async applyRun(run: ChangeRun, batched: boolean): Promise<void> {
     const meta = await this.meta(run.table);
     switch (run.kind) {
       case 'truncate':
@@ -242,7 +230,7 @@ class MysqlApplier implements ChangeApplier {
   }
 
   /** Runs one statement of `items`; a refusal becomes Refused. */
-  private async exec(sql: string, items: readonly Item[], table: TableRef): Promise<{ affectedRows?: number }> {
+  private async exec(sql: string, items: readonly ChangeItem[], table: TableRef): Promise<{ affectedRows?: number }> {
     try {
       return await this.query<{ affectedRows?: number }>(sql);
     } catch (err) {
@@ -251,7 +239,7 @@ class MysqlApplier implements ChangeApplier {
     }
   }
 
-  private async upsert(run: Run, meta: TableMeta, batched: boolean): Promise<void> {
+  private async upsert(run: ChangeRun, meta: TableMeta, batched: boolean): Promise<void> {
     const { columns, key, table } = run;
     const cols = columns.map((c) => columnOf(meta, table, c));
     const keyPos = key.map((k) => {
@@ -260,7 +248,7 @@ class MysqlApplier implements ChangeApplier {
       return i;
     });
     const list = columns.map(quoteId).join(', ');
-    const rows = run.items.map((item) => ({ item, lits: literals(item, rowOf(item.change), cols, table) }));
+    const rows = run.items.map((item) => ({ item, lits: literals(item, upsertRow(item.change), cols, table) }));
     if (hasUniqueKey(meta, key)) {
       const set = columns.filter((c) => !key.includes(c)).map((c) => `${quoteId(c)} = VALUES(${quoteId(c)})`);
       // Every column is the key: nothing to set, a no-op update keeps the row.
@@ -286,10 +274,10 @@ class MysqlApplier implements ChangeApplier {
     }
   }
 
-  private async delete(run: Run, meta: TableMeta): Promise<void> {
+  private async delete(run: ChangeRun, meta: TableMeta): Promise<void> {
     const { key, table } = run;
     const cols = key.map((k) => columnOf(meta, table, k));
-    const rows = run.items.map((item) => ({ item, lits: literals(item, keyValuesOf(item.change), cols, table) }));
+    const rows = run.items.map((item) => ({ item, lits: literals(item, deleteKeyValues(item.change), cols, table) }));
     if (!hasUniqueKey(meta, key) && isEveryColumn(meta, key)) {
       // No key: each change deletes exactly one equal row (there may be several alike).
       for (const { item, lits } of rows) {
@@ -310,7 +298,7 @@ class MysqlApplier implements ChangeApplier {
   }
 
   /** Terms grouped into statements below max_allowed_packet (and one each unless `batched`). */
-  private chunks<T extends { item: Item; sql: string }>(terms: readonly T[], overhead: number, batched: boolean): T[][] {
+  private chunks<T extends { item: ChangeItem; sql: string }>(terms: readonly T[], overhead: number, batched: boolean): T[][] {
     const budget = this.maxPacket - 64 * 1024 - overhead;
     const out: T[][] = [];
     let chunk: T[] = [];
@@ -397,40 +385,11 @@ function quoteLiteral(s: string): string {
   return mysql.escape(s);
 }
 
-/** Splits changes into runs of consecutive changes that one statement can carry. */
-function runsOf(changes: readonly TargetChange[]): Run[] {
-  const runs: Run[] = [];
-  let last: Run | undefined;
-  let lastShape = '';
-  changes.forEach((change, index) => {
-    const columns = change.kind === 'upsert' ? change.columns : [];
-    const key = change.kind === 'truncate' ? [] : change.key;
-    const shape = JSON.stringify([change.kind, change.table.schema, change.table.name, columns, key]);
-    if (last && shape === lastShape && change.kind !== 'truncate') {
-      last.items.push({ index, change });
-      return;
-    }
-    last = { kind: change.kind, table: change.table, columns, key, items: [{ index, change }] };
-    lastShape = shape;
-    runs.push(last);
-  });
-  return runs;
-}
 
-function rowOf(change: TargetChange): Row {
-  if (change.kind !== 'upsert') throw new Error('not an upsert');
-  if (change.row.length !== change.columns.length) throw new Error(`an upsert into ${change.table.schema}.${change.table.name} has ${change.row.length} values for ${change.columns.length} columns`);
-  return change.row;
-}
 
-function keyValuesOf(change: TargetChange): Row {
-  if (change.kind !== 'delete') throw new Error('not a delete');
-  if (change.keyValues.length !== change.key.length) throw new Error(`a delete from ${change.table.schema}.${change.table.name} has ${change.keyValues.length} values for ${change.key.length} key columns`);
-  return change.keyValues;
-}
 
 /** A change's values as literals; a value the writer would refuse refuses the change. */
-function literals(item: Item, row: Row, cols: readonly ColumnMeta[], table: TableRef): string[] {
+function literals(item: ChangeItem, row: Row, cols: readonly ColumnMeta[], table: TableRef): string[] {
   try {
     return cols.map((c, i) => insertLiteral((row[i] ?? null) as Value, c.encoding, c.type));
   } catch (err) {

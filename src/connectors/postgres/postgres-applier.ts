@@ -37,6 +37,7 @@
  * Table facts (column types, unique indexes) are read once per table and cached for the
  * applier's life: a target table altered meanwhile needs a new applier.
  */
+import { changeRuns, deleteKeyValues, upsertRow, type ChangeRun } from '../spi/change-runs.js';
 import pg from 'pg';
 import type { ChangeApplier, TargetChange } from '../spi/changes.js';
 import { ConnectorError } from '../spi/connection-error.js';
@@ -97,21 +98,6 @@ interface TableMeta {
   readonly columns: ReadonlyMap<string, ColumnMeta>;
   /** Column sets of valid, immediate, non-partial unique indexes without expressions. */
   readonly uniqueKeys: readonly (readonly string[])[];
-}
-
-/** One change with its index in the apply() call. */
-interface Item {
-  readonly index: number;
-  readonly change: TargetChange;
-}
-
-/** Consecutive changes of one kind on one table with one column set and key (truncates: of any tables). */
-interface Run {
-  readonly kind: TargetChange['kind'];
-  readonly table: TableRef;
-  readonly columns: readonly string[];
-  readonly key: readonly string[];
-  readonly items: Item[];
 }
 
 type State = 'open' | 'busy' | 'broken' | 'closed';
@@ -195,7 +181,7 @@ class PostgresApplier implements ChangeApplier {
   }
 
   private async applyAll(changes: readonly TargetChange[]): Promise<void> {
-    const runs = runsOf(changes);
+    const runs = changeRuns(changes, { joinTruncates: true });
     for (const run of runs) await this.meta(run.table);
     if (this.deallocate.length > 0) {
       await this.query(this.deallocate.map((n) => `DEALLOCATE ${quoteIdent(n)}`).join('; '));
@@ -217,7 +203,7 @@ class PostgresApplier implements ChangeApplier {
    * The second pass after a refusal: a savepoint per run, and a run that fails applied one
    * change at a time, so the refused change is known by its index.
    */
-  private async applyCarefully(runs: readonly Run[]): Promise<void> {
+  private async applyCarefully(runs: readonly ChangeRun[]): Promise<void> {
     await this.query('BEGIN');
     for (const run of runs) {
       await this.query(`SAVEPOINT ${savepoint}`);
@@ -254,7 +240,7 @@ class PostgresApplier implements ChangeApplier {
     }
   }
 
-  private async applyRun(run: Run): Promise<void> {
+  private async applyRun(run: ChangeRun): Promise<void> {
     const meta = await this.meta(run.table);
     switch (run.kind) {
       case 'truncate': {
@@ -275,7 +261,7 @@ class PostgresApplier implements ChangeApplier {
     }
   }
 
-  private async upsert(run: Run, meta: TableMeta): Promise<void> {
+  private async upsert(run: ChangeRun, meta: TableMeta): Promise<void> {
     const { columns, key } = run;
     const cols = columns.map((c) => columnOf(meta, run.table, c));
     const keyPos = key.map((k) => {
@@ -285,7 +271,7 @@ class PostgresApplier implements ChangeApplier {
     });
     // A later upsert of the same key sets the same columns: it alone counts. Needed, since
     // one statement may not touch a row twice (ON CONFLICT), nor insert a key twice.
-    const rows = dedupeLast(run.items.map((i) => rowOf(i.change)), keyPos);
+    const rows = dedupeLast(run.items.map((i) => upsertRow(i.change)), keyPos);
     const list = columns.map(quoteIdent).join(', ');
     const selectV = columns.map((_, i) => `v.c${i}`).join(', ');
     const set = columns.flatMap((c, i) => (key.includes(c) ? [] : [`${quoteIdent(c)} = v.c${i}`]));
@@ -316,10 +302,10 @@ class PostgresApplier implements ChangeApplier {
     }
   }
 
-  private async delete(run: Run, meta: TableMeta): Promise<void> {
+  private async delete(run: ChangeRun, meta: TableMeta): Promise<void> {
     const { key } = run;
     const cols = key.map((k) => columnOf(meta, run.table, k));
-    const rows = run.items.map((i) => keyValuesOf(i.change));
+    const rows = run.items.map((i) => deleteKeyValues(i.change));
     if (!hasUniqueKey(meta, key) && isEveryColumn(meta, key)) {
       // No key: each change deletes exactly one equal row (there may be several alike).
       const match = key.map((k, i) => compare(`t.${quoteIdent(k)}`, `$${i + 1}::${cols[i]!.cast}`, cols[i]!, true)).join(' AND ');
@@ -388,38 +374,8 @@ class PostgresApplier implements ChangeApplier {
   }
 }
 
-/** Splits changes into runs of consecutive changes that one statement can carry. */
-function runsOf(changes: readonly TargetChange[]): Run[] {
-  const runs: Run[] = [];
-  let last: Run | undefined;
-  let lastShape = '';
-  changes.forEach((change, index) => {
-    const columns = change.kind === 'upsert' ? change.columns : [];
-    const key = change.kind === 'truncate' ? [] : change.key;
-    // Consecutive truncates form one run whatever their tables.
-    const shape = change.kind === 'truncate' ? 'truncate' : JSON.stringify([change.kind, change.table.schema, change.table.name, columns, key]);
-    if (last && shape === lastShape) {
-      last.items.push({ index, change });
-      return;
-    }
-    last = { kind: change.kind, table: change.table, columns, key, items: [{ index, change }] };
-    lastShape = shape;
-    runs.push(last);
-  });
-  return runs;
-}
 
-function rowOf(change: TargetChange): Row {
-  if (change.kind !== 'upsert') throw new Error('not an upsert');
-  if (change.row.length !== change.columns.length) throw new Error(`an upsert into ${change.table.schema}.${change.table.name} has ${change.row.length} values for ${change.columns.length} columns`);
-  return change.row;
-}
 
-function keyValuesOf(change: TargetChange): Row {
-  if (change.kind !== 'delete') throw new Error('not a delete');
-  if (change.keyValues.length !== change.key.length) throw new Error(`a delete from ${change.table.schema}.${change.table.name} has ${change.keyValues.length} values for ${change.key.length} key columns`);
-  return change.keyValues;
-}
 
 function columnOf(meta: TableMeta, table: TableRef, name: string): ColumnMeta {
   const c = meta.columns.get(name);
