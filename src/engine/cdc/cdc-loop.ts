@@ -154,12 +154,14 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
   let next = iterator.next();
   for (;;) {
     o.signal.throwIfAborted();
+    const wait = pending.transactions.length > 0 ? Math.max(0, firstPendingAt + o.maxDelayMs - Date.now()) : o.reportEveryMs;
+    // The timer is cleared when the stream wins, so no timer or abort listener outlives its turn.
+    const timer = delay(wait, o.signal);
     let r: IteratorResult<SourceTransaction | StreamNotice> | 'flush';
-    if (pending.transactions.length > 0) {
-      const wait = Math.max(0, firstPendingAt + o.maxDelayMs - Date.now());
-      r = await Promise.race([next, delay(wait, o.signal).then(() => 'flush' as const)]);
-    } else {
-      r = await Promise.race([next, delay(o.reportEveryMs, o.signal).then(() => 'flush' as const)]);
+    try {
+      r = await Promise.race([next, timer.promise.then(() => 'flush' as const)]);
+    } finally {
+      timer.cancel();
     }
     if (r === 'flush') {
       await commit();
@@ -229,20 +231,29 @@ function describeChange(c: TargetChange): string {
   return `upsert into ${table} (key ${c.key.map((k) => `${k}=${show(c.row[c.columns.indexOf(k)])}`).join(', ')})`;
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** A timer that rejects when `signal` aborts; cancel() clears it and its listener. */
+function delay(ms: number, signal: AbortSignal): { promise: Promise<void>; cancel: () => void } {
+  let cancel = (): void => undefined;
+  const promise = new Promise<void>((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason as Error);
       return;
     }
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
     const onAbort = (): void => {
       clearTimeout(t);
       reject(signal.reason as Error);
     };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
+    cancel = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', onAbort);
+    };
   });
+  // A cancelled timer never settles; one that lost the race must not surface as unhandled.
+  promise.catch(() => undefined);
+  return { promise, cancel };
 }
