@@ -52,6 +52,11 @@ for (const [engine, targetEngine] of pairs) {
         const during = work.run(300);
         const early = await Promise.race([run1.finished, during.then(() => undefined)]);
         assert.equal(early, undefined, `the run ended while it should replicate: ${JSON.stringify(early)}\n${run1.log()}`);
+        // The truncate must come through change data capture, not before the capture began.
+        for (const end = Date.now() + 60_000; !/Applying changes of/.test(run1.log()); ) {
+          assert.ok(Date.now() < end, `the run never started applying changes\n${run1.log()}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await src.exec(`TRUNCATE TABLE ${src.q('notes')}`);
         await src.exec(`INSERT INTO ${src.q('notes')} (id, body) VALUES (1, 'after the truncate')`);
         await work.run(200);
@@ -98,8 +103,9 @@ describe('ends of change data capture', () => {
     const dst = await TestDb.create('postgres', 'cacheddst');
     try {
       await src.exec(`CREATE TABLE ${src.q('items')} (id bigint PRIMARY KEY, name text, qty int NOT NULL, price decimal(10,2) NOT NULL);
-        INSERT INTO ${src.q('items')} SELECT seq, CONCAT('seed ', seq), seq % 50, seq * 1.25 FROM seq_1_to_20000;
+        INSERT INTO ${src.q('items')} SELECT seq, CONCAT('seed ', seq), seq % 50, seq * 1.25 FROM seq_1_to_200000;
         CREATE TABLE ${src.q('notes')} (id int PRIMARY KEY, body text);`);
+      // Big enough that the full load outlasts the workload below (its changes are the cached ones).
       const work = new Workload(src, 5);
       const run = harness.start({
         source: src,
