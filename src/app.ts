@@ -23,6 +23,7 @@ import { replicationTaskModule } from './control/replication-tasks/module.js';
 import { ControlTaskReporter } from './control/replication-tasks/task-reporter.js';
 import { secondaryObjectsPlanner } from './control/replication-tasks/secondary-objects-planner.js';
 import { taskLogRoute } from './control/replication-tasks/task-log-route.js';
+import { metricsRoute } from './control/replication-tasks/metrics-route.js';
 import { schemaModule } from './control/schemas/module.js';
 import { SubnetGroupService } from './control/subnet-groups/subnet-group-service.js';
 import { createConnectors } from './connectors/registry.js';
@@ -127,7 +128,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   );
   dispatcher.register(metadataModelModule(deps, { projects, objects: objectStore }));
 
-  const routes: PlainRoute[] = [taskLogRoute(repos, taskLogs, { authenticated: credentials !== undefined })];
+  const routes: PlainRoute[] = [
+    taskLogRoute(repos, taskLogs, { authenticated: credentials !== undefined }),
+    metricsRoute(repos, taskReporter, clock, { authenticated: credentials !== undefined }),
+  ];
   const gateway = new Gateway({ dispatcher, clock, log, routes, ...(credentials ? { credentials } : {}) });
   let address;
   try {

@@ -153,8 +153,9 @@ export interface TaskReporter {
   /**
    * Change data capture applied and committed everything up to `position` on the target:
    * persist it (synchronously) as the task's recovery checkpoint before the source is told.
+   * `latencyMs`: source commit to target commit of the last transaction applied (for /metrics).
    */
-  checkpoint(taskArn: string, runId: number, position: string): void;
+  checkpoint(taskArn: string, runId: number, position: string, latencyMs?: number): void;
 }
 
 /**

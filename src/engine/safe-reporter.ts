@@ -22,6 +22,6 @@ export function safeReporter(reporter: TaskReporter, log: Logger): TaskReporter 
     finished: (arn, runId, outcome) => guard('finished', arn, () => reporter.finished(arn, runId, outcome)),
     // Not guarded: a checkpoint that could not be persisted must stop the run before the
     // source is told it may discard the history.
-    checkpoint: (arn, runId, position) => reporter.checkpoint(arn, runId, position),
+    checkpoint: (arn, runId, position, latencyMs) => reporter.checkpoint(arn, runId, position, latencyMs),
   };
 }

@@ -317,8 +317,8 @@ export class TaskRun {
         mappers,
         board,
         log: this.log,
-        checkpoint: (position) => {
-          this.reporter.checkpoint(spec.taskArn, spec.runId, position);
+        checkpoint: (position, latencyMs) => {
+          this.reporter.checkpoint(spec.taskArn, spec.runId, position, latencyMs);
           cdc.from = position;
         },
         comparePositions: (a, b) => cdc.capture.comparePositions(a, b),

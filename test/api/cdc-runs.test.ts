@@ -158,6 +158,14 @@ for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[
         await until('running after resume', async () => ((await taskOf(dms, arn)).Status === 'running' ? true : undefined));
         await converged(src, dst, 'after resume-processing', log);
         assert.ok(((await tableStates(dms, arn)).get('items')?.inserts ?? 0) > 0, 'Inserts are counted');
+        // The same, and the latency, for a Prometheus scrape.
+        await work.run(20);
+        await converged(src, dst, 'before the scrape', log);
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        assert.match(metrics, new RegExp(`opendms_task_running\\{task="${identifier}",status="running",migration_type="full-load-and-cdc"\\} 1`));
+        const inserts = new RegExp(`opendms_table_changes_applied_total\\{task="${identifier}",schema="${src.schema}",table="items",kind="insert"\\} (\\d+)`).exec(metrics);
+        assert.ok(inserts && Number(inserts[1]) > 0, metrics);
+        assert.match(metrics, new RegExp(`opendms_task_cdc_latency_seconds\\{task="${identifier}"\\} \\d`));
 
         await dms.send(new StopReplicationTaskCommand({ ReplicationTaskArn: arn }));
         await until('stopped again', async () => ((await taskOf(dms, arn)).Status === 'stopped' ? true : undefined));

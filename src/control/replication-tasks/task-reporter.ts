@@ -29,6 +29,8 @@ export const restartMessage =
 
 export class ControlTaskReporter implements TaskReporter {
   private closed = false;
+  /** Per task, the latency of the last change batch applied and when (not persisted: /metrics). */
+  readonly latencies = new Map<string, { readonly latencyMs: number; readonly at: Date }>();
 
   constructor(
     private readonly deps: ControlDeps,
@@ -100,8 +102,9 @@ export class ControlTaskReporter implements TaskReporter {
    * throws when it cannot (the server is closing, the store failed): the engine must not tell
    * the source it may discard history that no checkpoint covers.
    */
-  checkpoint(taskArn: string, runId: number, position: string): void {
+  checkpoint(taskArn: string, runId: number, position: string, latencyMs?: number): void {
     if (this.closed) throw new Error('the server is shutting down: the checkpoint was not persisted');
+    if (latencyMs !== undefined) this.latencies.set(taskArn, { latencyMs, at: this.deps.clock.now() });
     this.deps.store.tx(() => {
       const t = this.deps.repos.tasks.get(taskArn);
       if (!t || t.runId !== runId) throw new Error(`checkpoint of run ${runId} of ${taskArn} is stale: not persisted`);

@@ -28,8 +28,8 @@ export interface CdcLoopOptions {
   readonly mappers: ReadonlyMap<string, TableChangeMapper>;
   readonly board: StatsBoard;
   readonly log: RunLog;
-  /** Persists the position as the task's checkpoint; throws when it cannot. */
-  readonly checkpoint: (position: string) => void;
+  /** Persists the position as the task's checkpoint (with the latency of the last applied transaction); throws when it cannot. */
+  readonly checkpoint: (position: string, latencyMs?: number) => void;
   readonly comparePositions: (a: string, b: string) => number;
   /** The position the stream starts after (already checkpointed). */
   readonly from: string;
@@ -78,7 +78,7 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
     await applyBatch(o, batch);
     for (const { source, counts } of batch.counts.values()) o.board.addChanges(source, counts);
     const last = batch.transactions[batch.transactions.length - 1]!;
-    o.checkpoint(last.position);
+    o.checkpoint(last.position, Math.max(0, o.now().getTime() - last.commitTime.getTime()));
     checkpointed = last.position;
     await o.stream.acknowledge(last.position);
     window.changes += batch.changes.length;
