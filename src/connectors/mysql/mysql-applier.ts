@@ -30,7 +30,7 @@
  * defines it: a row that collides with another row on a second unique key updates that row.
  * Table facts are read once per table and cached for the applier's life.
  */
-import { changeRuns, deleteKeyValues, upsertRow, type ChangeItem, type ChangeRun } from '../spi/change-runs.js';
+import { changeRuns, chunkBySize, deleteKeyValues, upsertRow, type ChangeItem, type ChangeRun } from '../spi/change-runs.js';
 import mysql from 'mysql2';
 import type { ChangeApplier, TargetChange } from '../spi/changes.js';
 import { ConnectorError } from '../spi/connection-error.js';
@@ -300,24 +300,14 @@ class MysqlApplier implements ChangeApplier {
   /** Terms grouped into statements below max_allowed_packet (and one each unless `batched`). */
   private chunks<T extends { item: ChangeItem; sql: string }>(terms: readonly T[], overhead: number, batched: boolean): T[][] {
     const budget = this.maxPacket - 64 * 1024 - overhead;
-    const out: T[][] = [];
-    let chunk: T[] = [];
-    let bytes = 0;
+    const sizeOf = (t: T): number => Buffer.byteLength(t.sql, 'utf8') + 4;
     for (const t of terms) {
-      const size = Buffer.byteLength(t.sql, 'utf8') + 4;
+      const size = sizeOf(t);
       if (size > budget) {
         throw new Refused([t.item], t.item.change.table, new BadValueError(`the change is ${size} bytes as SQL, beyond the target's max_allowed_packet (${this.maxPacket})`));
       }
-      if (chunk.length > 0 && (!batched || chunk.length >= maxRowsPerStatement || bytes + size > budget)) {
-        out.push(chunk);
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(t);
-      bytes += size;
     }
-    if (chunk.length > 0) out.push(chunk);
-    return out;
+    return chunkBySize(terms, sizeOf, { maxItems: batched ? maxRowsPerStatement : 1, maxBytes: budget });
   }
 
   /** The table's facts, read once. */

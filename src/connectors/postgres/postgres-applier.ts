@@ -37,7 +37,7 @@
  * Table facts (column types, unique indexes) are read once per table and cached for the
  * applier's life: a target table altered meanwhile needs a new applier.
  */
-import { changeRuns, deleteKeyValues, upsertRow, type ChangeRun } from '../spi/change-runs.js';
+import { changeRuns, chunkBySize, deleteKeyValues, upsertRow, type ChangeRun } from '../spi/change-runs.js';
 import pg from 'pg';
 import type { ChangeApplier, TargetChange } from '../spi/changes.js';
 import { ConnectorError } from '../spi/connection-error.js';
@@ -424,22 +424,8 @@ function dedupeLast(rows: readonly Row[], keyPos: readonly number[]): Row[] {
 /** Rows in statement-sized chunks (bind parameters or array rows, bytes). */
 function chunkRows(rows: readonly Row[], cols: readonly ColumnMeta[]): Row[][] {
   const perStatement = asArrays(cols) ? maxArrayRows : Math.max(1, Math.min(maxValuesRows, Math.floor((maxParams - 1) / (cols.length + 1))));
-  const chunks: Row[][] = [];
-  let chunk: Row[] = [];
-  let bytes = 0;
-  for (const row of rows) {
-    let size = 0;
-    for (const v of row) size += v === null || typeof v === 'boolean' ? 1 : v.length;
-    if (chunk.length > 0 && (chunk.length >= perStatement || bytes + size > maxBytesPerStatement)) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(row);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
+  const sizeOf = (row: Row): number => row.reduce((n, v) => n + (v === null || typeof v === 'boolean' ? 1 : v.length), 0);
+  return chunkBySize(rows, sizeOf, { maxItems: perStatement, maxBytes: maxBytesPerStatement });
 }
 
 function asArrays(cols: readonly ColumnMeta[]): boolean {

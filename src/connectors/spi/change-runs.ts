@@ -58,3 +58,26 @@ export function deleteKeyValues(change: TargetChange): Row {
   if (change.keyValues.length !== change.key.length) throw new Error(`a delete from ${change.table.schema}.${change.table.name} has ${change.keyValues.length} values for ${change.key.length} key columns`);
   return change.keyValues;
 }
+
+/**
+ * `items` cut into consecutive chunks of at most `maxItems` items and about `maxBytes` bytes
+ * (`sizeOf` each; an item larger than `maxBytes` is a chunk of its own): the statements of one
+ * run, each within the server's limits.
+ */
+export function chunkBySize<T>(items: readonly T[], sizeOf: (item: T) => number, limits: { readonly maxItems: number; readonly maxBytes: number }): T[][] {
+  const out: T[][] = [];
+  let chunk: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (chunk.length > 0 && (chunk.length >= limits.maxItems || bytes + size > limits.maxBytes)) {
+      out.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(item);
+    bytes += size;
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
