@@ -54,6 +54,18 @@ export interface EngineSettings {
     /** A table that cannot be loaded at all (DDL refused, read fails): SUSPEND_TABLE or STOP_TASK. */
     readonly tableErrorPolicy: 'SUSPEND_TABLE' | 'STOP_TASK';
     readonly failOnNoTablesCaptured: boolean;
+    /**
+     * Change data capture reconnecting after a lost connection: how often (-1: without end),
+     * the first wait in seconds, whether waits double (up to throttlingMaxSeconds), and
+     * whether to give up once a wait reached that maximum. Absent: DMS's defaults.
+     */
+    readonly recoverable?: {
+      readonly count: number;
+      readonly intervalSeconds: number;
+      readonly throttling: boolean;
+      readonly throttlingMaxSeconds: number;
+      readonly stopAfterThrottlingMax: boolean;
+    };
   };
 }
 

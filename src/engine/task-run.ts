@@ -288,16 +288,17 @@ export class TaskRun {
     // A lost connection to either side (a restarted server, a network cut, a slot still held
     // by a reader that just died) is retried with backoff from the last checkpoint; history
     // lost, missing settings and refused credentials are not: they need the user.
+    const policy = spec.settings.errorBehavior.recoverable ?? defaultRecoverable;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.replicateOnce(cdc, tc, mappers, board);
       } catch (err) {
-        if (signal.aborted || !isRecoverable(err) || attempt >= maxCdcAttempts) {
+        const wait = retryWaitMs(policy, attempt);
+        if (signal.aborted || !isRecoverable(err) || wait === undefined) {
           if (signal.aborted || err instanceof TaskFailure) throw err;
-          throw new TaskFailure(`Change data capture failed${attempt > 1 ? ` (after ${attempt} attempts)` : ''}: ${explain(err)}`, { cause: err });
+          throw new TaskFailure(`Change data capture failed${attempt > 1 ? ` (after ${attempt} attempts; ErrorBehavior RecoverableError* settings)` : ''}: ${explain(err)}`, { cause: err });
         }
-        const wait = Math.min(30_000, 1000 * 2 ** (attempt - 1));
-        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `Change data capture interrupted (${explain(err)}); retrying from checkpoint ${cdc.from} in ${wait / 1000} s (attempt ${attempt + 1} of ${maxCdcAttempts})`);
+        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `Change data capture interrupted (${explain(err)}); retrying from checkpoint ${cdc.from} in ${wait / 1000} s (attempt ${attempt + 1}${policy.count >= 0 ? ` of ${policy.count + 1}` : ''})`);
         await sleep(wait, undefined, { signal });
       }
     }
@@ -448,8 +449,25 @@ async function closeQuietly(s: { close(): Promise<void> } | undefined): Promise<
 
 const keyOf = (t: TableRef): string => `${t.schema}\u0000${t.name}`;
 
-/** How often change data capture reconnects after a recoverable failure before the task fails (about 4 minutes of backoff). */
-const maxCdcAttempts = 10;
+type RecoverablePolicy = NonNullable<TaskRunSpec['settings']['errorBehavior']['recoverable']>;
+
+/** DMS's defaults: retry without end, 5 s doubling up to 1800 s, then give up. */
+const defaultRecoverable: RecoverablePolicy = { count: -1, intervalSeconds: 5, throttling: true, throttlingMaxSeconds: 1800, stopAfterThrottlingMax: true };
+
+/** The wait before retry number `attempt` (1 = the first retry), or undefined when the policy says to give up. */
+export function retryWaitMs(p: RecoverablePolicy, attempt: number): number | undefined {
+  if (p.count >= 0 && attempt > p.count) return undefined;
+  const base = Math.max(0, p.intervalSeconds) * 1000;
+  if (!p.throttling) return base;
+  const max = Math.max(0, p.throttlingMaxSeconds) * 1000;
+  const wait = base * 2 ** (attempt - 1);
+  if (wait > max) {
+    // The previous wait already reached the maximum: DMS stops retrying then, when told to.
+    if (p.stopAfterThrottlingMax && base * 2 ** (attempt - 2) >= max) return undefined;
+    return max;
+  }
+  return wait;
+}
 
 /** Failures worth retrying: the connection, not the configuration or the history. */
 function isRecoverable(err: unknown): boolean {

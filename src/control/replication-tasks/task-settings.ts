@@ -214,6 +214,13 @@ export function toEngineSettings(doc: Doc): EngineSettings {
       dataErrorEscalationPolicy: errors.DataErrorEscalationPolicy as EngineSettings['errorBehavior']['dataErrorEscalationPolicy'],
       tableErrorPolicy: errors.TableErrorPolicy as EngineSettings['errorBehavior']['tableErrorPolicy'],
       failOnNoTablesCaptured: errors.FailOnNoTablesCaptured as boolean,
+      recoverable: {
+        count: typeof errors.RecoverableErrorCount === 'number' ? errors.RecoverableErrorCount : -1,
+        intervalSeconds: typeof errors.RecoverableErrorInterval === 'number' ? errors.RecoverableErrorInterval : 5,
+        throttling: errors.RecoverableErrorThrottling !== false,
+        throttlingMaxSeconds: typeof errors.RecoverableErrorThrottlingMax === 'number' ? errors.RecoverableErrorThrottlingMax : 1800,
+        stopAfterThrottlingMax: errors.RecoverableErrorStopRetryAfterThrottlingMax !== false,
+      },
     },
   };
 }
