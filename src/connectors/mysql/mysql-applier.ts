@@ -310,7 +310,11 @@ class MysqlApplier implements ChangeApplier {
     return chunkBySize(terms, sizeOf, { maxItems: batched ? maxRowsPerStatement : 1, maxBytes: budget });
   }
 
-  /** The table's facts, read once. */
+  forget(table: TableRef): void {
+    this.tables.delete(quoteTable(table));
+  }
+
+  /** The table's facts, read once (until forget()). */
   private async meta(table: TableRef): Promise<TableMeta> {
     const sql = quoteTable(table);
     const cached = this.tables.get(sql);

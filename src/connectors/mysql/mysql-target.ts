@@ -6,7 +6,7 @@
 import { ConnectorError } from '../spi/connection-error.js';
 import { describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import type { TableRef } from '../spi/data-types.js';
-import type { DdlNotice, TableWriter, TargetColumn, TargetSession, TargetTableDef } from '../spi/target.js';
+import type { DdlNotice, TableAlteration, TableWriter, TargetColumn, TargetSession, TargetTableDef } from '../spi/target.js';
 import { classifyMysqlError } from './mysql-errors.js';
 import { exactValueOptions, mysqlFlavourOf, openMysqlSession, type MysqlSession } from './mysql-session.js';
 import { quoteId, quoteTable, renderColumns, serverTraitsOf, type ServerTraits } from './mysql-types.js';
@@ -78,6 +78,39 @@ class MysqlTarget implements TargetSession {
     });
   }
 
+  columnNames(table: TableRef, signal: AbortSignal): Promise<string[] | undefined> {
+    return this.run(signal, async (s) => {
+      const cols = await columnsOf(s, table);
+      return cols.length > 0 ? cols.map((c) => c.name) : undefined;
+    });
+  }
+
+  /**
+   * One ALTER TABLE (InnoDB applies it all or nothing), computed against the table's columns
+   * now, so that a replay after a crash adds, drops or renames nothing twice.
+   */
+  alterTable(table: TableRef, change: TableAlteration, signal: AbortSignal): Promise<DdlNotice[]> {
+    return this.run(signal, async (s) => {
+      const have = await columnsOf(s, table);
+      const names = new Set(have.map((c) => c.name));
+      const key = have.filter((c) => c.key).map((c) => c.name);
+      const actions: string[] = [];
+      for (const { from, to } of change.rename) {
+        if (!names.has(from) || names.has(to)) continue;
+        actions.push(`RENAME COLUMN ${quoteId(from)} TO ${quoteId(to)}`);
+        names.delete(from);
+        names.add(to);
+      }
+      for (const c of change.drop) if (names.has(c)) actions.push(`DROP COLUMN ${quoteId(c)}`);
+      const added = renderColumns(change.add.filter((c) => !names.has(c.name)).map((c) => ({ ...c, nullable: true })), [], this.traits);
+      for (const c of added.columns) actions.push(`ADD COLUMN ${c.sql}`);
+      const retyped = renderColumns(change.retype.filter((c) => names.has(c.name)), key, this.traits);
+      for (const c of retyped.columns) actions.push(`MODIFY COLUMN ${c.sql}`);
+      if (actions.length > 0) await s.query(`ALTER TABLE ${quoteTable(table)} ${actions.join(', ')}`);
+      return [...added.notices, ...retyped.notices];
+    });
+  }
+
   advanceSequences(table: TableRef, signal: AbortSignal): Promise<string[]> {
     return this.run(signal, async (s) => {
       const cols = await s.query<{ c: string }>(
@@ -142,4 +175,12 @@ class MysqlTarget implements TargetSession {
     if (err instanceof ConnectorError) return err;
     return new ConnectorError(classifyMysqlError(err, this.flavour, this.target), { cause: err });
   }
+}
+
+async function columnsOf(s: MysqlSession, table: TableRef): Promise<{ name: string; key: boolean }[]> {
+  const rows = await s.query<{ n: string; k: string }>(
+    'SELECT COLUMN_NAME AS n, COLUMN_KEY AS k FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [table.schema, table.name],
+  );
+  return rows.map((r) => ({ name: String(r.n), key: r.k === 'PRI' }));
 }

@@ -326,7 +326,11 @@ class PostgresApplier implements ChangeApplier {
     }
   }
 
-  /** The table's facts, read once. */
+  forget(table: TableRef): void {
+    this.tables.delete(qualifiedName(table));
+  }
+
+  /** The table's facts, read once (until forget()). */
   private async meta(table: TableRef): Promise<TableMeta> {
     const sql = qualifiedName(table);
     const cached = this.tables.get(sql);

@@ -471,6 +471,9 @@ const routineAndViewStatements: Step = async (client, schemas, out, problems) =>
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
        LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
       WHERE n.nspname = ANY($1) AND NOT ${extensionMember('pg_proc', 'p.oid')}
+        -- Event trigger functions (OpenDMS's own DDL capture among them) are useless without
+        -- their database-wide trigger, which is not a schema object.
+        AND p.prorettype <> 'pg_catalog.event_trigger'::pg_catalog.regtype
       ORDER BY n.nspname, p.proname, p.oid`,
     [schemas],
   );

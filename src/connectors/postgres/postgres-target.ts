@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import type { TableRef } from '../spi/data-types.js';
-import type { DdlNotice, TableWriter, TargetColumn, TargetSession, TargetTableDef } from '../spi/target.js';
+import type { DdlNotice, TableAlteration, TableWriter, TargetColumn, TargetSession, TargetTableDef } from '../spi/target.js';
 import type { ConnectionParams } from '../spi/connection-params.js';
 import { relationOid } from './postgres-catalog.js';
 import { withDataSession } from './postgres-session.js';
@@ -66,6 +66,14 @@ export class PostgresTargetSession implements TargetSession {
     });
   }
 
+  columnNames(table: TableRef, signal: AbortSignal): Promise<string[] | undefined> {
+    return withDataSession(this.params, signal, (client) => columnNamesOf(client, table));
+  }
+
+  alterTable(table: TableRef, change: TableAlteration, signal: AbortSignal): Promise<DdlNotice[]> {
+    return withDataSession(this.params, signal, (client) => alterTable(client, table, change));
+  }
+
   advanceSequences(table: TableRef, signal: AbortSignal): Promise<string[]> {
     return withDataSession(this.params, signal, async (client) => {
       const name = qualifiedName(table);
@@ -106,45 +114,108 @@ export class PostgresTargetSession implements TargetSession {
  */
 async function createTable(client: pg.Client, def: TargetTableDef, withPrimaryKey: boolean): Promise<DdlNotice[]> {
   const notices: DdlNotice[] = [];
-  const rendered = [];
-  for (const c of def.columns) {
-    let r = renderType(c.type, def.name, c.name);
+  const rendered = await renderColumns(client, def.name, def.columns, notices);
+  return inTransaction(client, async () => {
+    const types = await columnTypes(client, def.schema, rendered, notices);
+    const lines = rendered.map(({ column }, i) => `${quoteIdent(column.name)} ${types[i]!}${column.nullable ? '' : ' NOT NULL'}`);
+    if (withPrimaryKey && def.primaryKey.length > 0) lines.push(`PRIMARY KEY (${def.primaryKey.map(quoteIdent).join(', ')})`);
+    await client.query(`CREATE TABLE ${qualifiedName(def)} (${lines.join(', ')})`);
+    return notices;
+  });
+}
+
+/**
+ * ALTER TABLE for source DDL, in one transaction. Replay-tolerant: ADD COLUMN IF NOT EXISTS,
+ * DROP COLUMN IF EXISTS, and a rename whose new name exists already (or old one is gone) is
+ * skipped.
+ */
+async function alterTable(client: pg.Client, table: TableRef, change: TableAlteration): Promise<DdlNotice[]> {
+  const notices: DdlNotice[] = [];
+  const added = await renderColumns(client, table.name, change.add, notices);
+  const retyped = await renderColumns(client, table.name, change.retype, notices);
+  return inTransaction(client, async () => {
+    const name = qualifiedName(table);
+    const have = new Set((await columnNamesOf(client, table)) ?? []);
+    for (const { from, to } of change.rename) {
+      if (have.has(from) && !have.has(to)) await client.query(`ALTER TABLE ${name} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`);
+    }
+    const actions: string[] = [];
+    for (const c of change.drop) actions.push(`DROP COLUMN IF EXISTS ${quoteIdent(c)}`);
+    const addTypes = await columnTypes(client, table.schema, added, notices);
+    added.forEach(({ column }, i) => actions.push(`ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${addTypes[i]!}`));
+    const retypes = await columnTypes(client, table.schema, retyped, notices);
+    retyped.forEach(({ column }, i) => {
+      const type = retypes[i]!;
+      // USING: an explicit cast, which is what makes e.g. text -> integer possible at all.
+      actions.push(`ALTER COLUMN ${quoteIdent(column.name)} TYPE ${type} USING ${quoteIdent(column.name)}::${type}`);
+      if (column.nullable) actions.push(`ALTER COLUMN ${quoteIdent(column.name)} DROP NOT NULL`);
+    });
+    if (actions.length > 0) await client.query(`ALTER TABLE ${name} ${actions.join(', ')}`);
+    return notices;
+  });
+}
+
+interface RenderedColumn {
+  readonly column: TargetColumn;
+  readonly type: ReturnType<typeof renderType>;
+}
+
+/** Each column's type, with a native type the target lacks replaced by text (and a notice). */
+async function renderColumns(client: pg.Client, tableName: string, columns: readonly TargetColumn[], notices: DdlNotice[]): Promise<RenderedColumn[]> {
+  const rendered: RenderedColumn[] = [];
+  for (const c of columns) {
+    let r = renderType(c.type, tableName, c.name);
     if (r.nativeCheck !== undefined && !(await typeExists(client, r.nativeCheck))) {
       r = { sql: 'text', notice: `type ${r.nativeCheck} does not exist on the target: created as text (the source's text form of the values)` };
     }
     if (r.notice) notices.push({ column: c.name, message: r.notice });
     rendered.push({ column: c, type: r });
   }
+  return rendered;
+}
+
+/** The SQL type of each rendered column, creating the enum types they need (inside the caller's transaction). */
+async function columnTypes(client: pg.Client, schema: string, rendered: readonly RenderedColumn[], notices: DdlNotice[]): Promise<string[]> {
+  const enums = new Map<string, string>();
+  if (rendered.some((r) => r.type.enumNeed)) {
+    await client.query(`SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('opendms.enum.' || $1))`, [schema]);
+  }
+  const types: string[] = [];
+  for (const { column, type } of rendered) {
+    let sql = type.sql;
+    if (type.enumNeed) {
+      const key = JSON.stringify([type.enumNeed.name, type.enumNeed.values]);
+      let name = enums.get(key);
+      if (name === undefined) {
+        const got = await ensureEnum(client, schema, type.enumNeed);
+        name = got.name;
+        if (got.notice) notices.push({ column: column.name, message: got.notice });
+        enums.set(key, name);
+      }
+      sql = sql.replace(enumPlaceholder, qualifiedName({ schema, name }));
+    }
+    types.push(sql);
+  }
+  return types;
+}
+
+async function inTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
-    const enums = new Map<string, string>();
-    if (rendered.some((r) => r.type.enumNeed)) {
-      await client.query(`SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('opendms.enum.' || $1))`, [def.schema]);
-    }
-    const lines: string[] = [];
-    for (const { column, type } of rendered) {
-      let sql = type.sql;
-      if (type.enumNeed) {
-        const key = JSON.stringify([type.enumNeed.name, type.enumNeed.values]);
-        let name = enums.get(key);
-        if (name === undefined) {
-          const got = await ensureEnum(client, def.schema, type.enumNeed);
-          name = got.name;
-          if (got.notice) notices.push({ column: column.name, message: got.notice });
-          enums.set(key, name);
-        }
-        sql = sql.replace(enumPlaceholder, qualifiedName({ schema: def.schema, name }));
-      }
-      lines.push(`${quoteIdent(column.name)} ${sql}${column.nullable ? '' : ' NOT NULL'}`);
-    }
-    if (withPrimaryKey && def.primaryKey.length > 0) lines.push(`PRIMARY KEY (${def.primaryKey.map(quoteIdent).join(', ')})`);
-    await client.query(`CREATE TABLE ${qualifiedName(def)} (${lines.join(', ')})`);
+    const result = await work();
     await client.query('COMMIT');
-    return notices;
+    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
+}
+
+async function columnNamesOf(client: pg.Client, table: TableRef): Promise<string[] | undefined> {
+  const oid = await relationOid(client, table);
+  if (oid === undefined) return undefined;
+  const r = await client.query<{ name: string }>('SELECT attname AS name FROM pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped ORDER BY attnum', [oid]);
+  return r.rows.map((x) => x.name);
 }
 
 /** True when the target knows the type (a source's native spelling, typmod and all). */

@@ -57,7 +57,27 @@ export interface TruncateChange {
   readonly tables: readonly TableRef[];
 }
 
-export type Change = RowChange | TruncateChange;
+/**
+ * A table's definition changed on the source (DDL), at this point of the transaction:
+ * - `alter`: its columns may differ from now on (ADD/DROP/ALTER/RENAME COLUMN): the engine
+ *   reads the table's catalog again and changes the target to match;
+ * - `create`: a new table, which the selection may include: the engine then asks the stream
+ *   to watch it (ChangeStream.watch);
+ * - `drop`: the table is gone.
+ * Sources report what they can see: MySQL/MariaDB every DDL statement in the binlog;
+ * PostgreSQL a definition change of a captured table before its next change (pgoutput's
+ * Relation message), and CREATE/ALTER/DROP TABLE as they commit when its DDL event trigger
+ * could be installed (superuser).
+ */
+export interface DdlChange {
+  readonly kind: 'ddl';
+  readonly action: 'alter' | 'create' | 'drop';
+  readonly table: TableRef;
+  /** The statement (MySQL) or command tag (PostgreSQL), for the log. */
+  readonly statement?: string;
+}
+
+export type Change = RowChange | TruncateChange | DdlChange;
 
 /** One committed source transaction. */
 export interface SourceTransaction {
@@ -86,6 +106,14 @@ export interface ChangeStream extends AsyncIterable<SourceTransaction | StreamNo
    * with a position older than one acknowledged before.
    */
   acknowledge(position: SourcePosition): Promise<void>;
+  /**
+   * Captures `table`'s changes from now on as well (a table created on the source that the
+   * selection includes). Resolves with `snapshot` true when changes made to it before this
+   * call may be missing from the stream (PostgreSQL: the table joins the publication only
+   * now), so the caller copies its current rows; false when the stream has them all
+   * (MySQL: the binlog holds every table's rows, in order after the CREATE).
+   */
+  watch?(table: TableRef, signal: AbortSignal): Promise<{ readonly snapshot: boolean }>;
   /** Ends the stream and its connection. */
   close(): Promise<void>;
 }
@@ -156,5 +184,7 @@ export interface ChangeApplier {
    * transaction is rolled back; the applier stays usable).
    */
   apply(changes: readonly TargetChange[], signal: AbortSignal): Promise<void>;
+  /** The table's definition changed (source DDL followed on the target): what the applier read about it is read again. */
+  forget(table: TableRef): void;
   close(): Promise<void>;
 }

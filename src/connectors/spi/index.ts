@@ -5,7 +5,7 @@ export { ConnectorError, type ClassifiedError, type ConnectionErrorKind, type Er
 export { type NeutralType, type Value, type Row, type TableRef, type ColumnInfo, type TableInfo, isLob } from './data-types.js';
 export type { FilterCondition, ColumnFilter, KeyRange, ReadRequest, SourceSession, CopyEncoding, CopyChunk, CopyRead, CopyReadOptions } from './source.js';
 export { cutCopyRows, copyDataMessage, binaryCopyHeader, binaryCopyTrailer } from './copy-chunks.js';
-export type { TargetColumn, TargetTableDef, DdlNotice, TargetSession, TableWriter } from './target.js';
+export type { TargetColumn, TargetTableDef, DdlNotice, TableAlteration, TargetSession, TableWriter } from './target.js';
 export { DataLoadError } from './data-load-error.js';
 export type { SchemaDdlDump, DdlApplyFailure, DdlApplyResult, SchemaDdlAccess } from './schema-ddl.js';
-export type { SourcePosition, RowChange, TruncateChange, Change, SourceTransaction, StreamNotice, ChangeStream, CaptureOptions, ChangeCapture, TargetChange, ChangeApplier } from './changes.js';
+export type { SourcePosition, RowChange, TruncateChange, DdlChange, Change, SourceTransaction, StreamNotice, ChangeStream, CaptureOptions, ChangeCapture, TargetChange, ChangeApplier } from './changes.js';

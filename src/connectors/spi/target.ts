@@ -14,6 +14,19 @@ export interface TargetTableDef extends TableRef {
   readonly primaryKey: readonly string[];
 }
 
+/**
+ * A target table changed to follow the source's DDL during change data capture. Columns are
+ * added nullable whatever the source says (the target's existing rows have no value for them);
+ * `retype` changes a column's type (and drops NOT NULL when the source's column became
+ * nullable); renames keep the column's data.
+ */
+export interface TableAlteration {
+  readonly add: readonly TargetColumn[];
+  readonly drop: readonly string[];
+  readonly retype: readonly TargetColumn[];
+  readonly rename: readonly { readonly from: string; readonly to: string }[];
+}
+
 /** A notice a connector gives while creating a table (a type it had to approximate ...). */
 export interface DdlNotice {
   readonly column: string;
@@ -46,6 +59,14 @@ export interface TargetSession {
   /** Creates the table; `withPrimaryKey` false leaves the key for addPrimaryKey. */
   createTable(def: TargetTableDef, opts: { withPrimaryKey: boolean }, signal: AbortSignal): Promise<DdlNotice[]>;
   addPrimaryKey(table: TableRef, columns: readonly string[], signal: AbortSignal): Promise<void>;
+  /** The table's column names in order; undefined when there is no such table. */
+  columnNames?(table: TableRef, signal: AbortSignal): Promise<string[] | undefined>;
+  /**
+   * Applies `change` in one statement or transaction where the target can (all or nothing);
+   * tolerant of a replay after a crash: adding a column the table has, or dropping one it
+   * lacks, is not an error.
+   */
+  alterTable?(table: TableRef, change: TableAlteration, signal: AbortSignal): Promise<DdlNotice[]>;
   /**
    * Moves the table's sequences (PostgreSQL serial and identity columns) or AUTO_INCREMENT
    * counter (MySQL) past the largest value the table holds, so that the application's next
