@@ -2,7 +2,8 @@
  * MySQL/MariaDB change capture from the row-based binlog against the real local MariaDB:
  * prerequisites, positions, every change kind on a table of every type (oracle: what the full
  * load's read() yields for the same rows), transactions (multi-statement, rolled back), table
- * selection, resuming from a delivered position, lost history, abort, back-pressure; and the
+ * selection, source DDL (ALTER/CREATE/RENAME/DROP TABLE as DdlChanges, watching a created
+ * table), resuming from a delivered position, lost history, abort, back-pressure; and the
  * pure decoders the server cannot exercise here (MySQL's binary JSON, compressed events).
  */
 import assert from 'node:assert/strict';
@@ -46,6 +47,15 @@ let admin: mysql.Connection;
 const q = async <T = Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<T[]> => (await admin.query(sql, values))[0] as T[];
 
 /** Pulls items until `done` says so (or the time runs out: a failed assertion, not a hang). */
+/**
+ * The transactions of the test's own database: tables created meanwhile by tests running in
+ * parallel (other databases) are reported too, since the engine's selection, not the stream,
+ * decides about a CREATE.
+ */
+function ownTransactions(items: Item[], db: string): SourceTransaction[] {
+  return items.filter(isTxn).filter((t) => !t.changes.every((c) => c.kind === 'ddl' && c.action === 'create' && c.table.schema !== db));
+}
+
 async function collect(stream: ChangeStream, done: (items: Item[]) => boolean, ms = 20_000): Promise<Item[]> {
   const items: Item[] = [];
   const it = stream[Symbol.asyncIterator]();
@@ -65,7 +75,9 @@ async function collect(stream: ChangeStream, done: (items: Item[]) => boolean, m
 
 function summary(x: Item): unknown {
   if (!isTxn(x)) return x.kind;
-  return x.changes.map((c) => (c.kind === 'truncate' ? `truncate ${c.tables.map((t) => t.name).join(',')}` : `${c.kind} ${c.table.name}`));
+  return x.changes.map((c) =>
+    c.kind === 'truncate' ? `truncate ${c.tables.map((t) => t.name).join(',')}` : c.kind === 'ddl' ? `${c.action} ${c.table.name}` : `${c.kind} ${c.table.name}`,
+  );
 }
 
 /** A transaction with an insert of t2 row `id` (the marker the tests wait for). */
@@ -236,10 +248,12 @@ describe('MySQL/MariaDB change capture (row-based binlog)', () => {
       await q(`INSERT INTO \`${db}\`.t2 VALUES (-1, 'marker')`);
 
       const items = await collect(stream, hasT2Insert('-1'));
-      const txns = items.filter(isTxn);
+      // Tables created meanwhile by tests running in parallel (other databases) are reported
+      // too: the engine's selection decides about a CREATE, not the stream.
+      const txns = ownTransactions(items, db);
       delivered = txns;
       const changes = txns.flatMap((t) => t.changes);
-      const rowChanges = changes.filter((c): c is RowChange => c.kind !== 'truncate');
+      const rowChanges = changes.filter((c): c is RowChange => c.kind !== 'truncate' && c.kind !== 'ddl');
 
       // Only the selected tables, nothing of the rolled-back transaction.
       assert.ok(rowChanges.every((c) => c.table.name !== 'not_selected'), 'a change of a table not selected was delivered');
@@ -322,7 +336,7 @@ describe('MySQL/MariaDB change capture (row-based binlog)', () => {
     const stream = await capture.openStream(opts, from, sig());
     try {
       const items = await collect(stream, hasT2Insert('-1'));
-      const txns = items.filter(isTxn);
+      const txns = ownTransactions(items, db);
       assert.deepEqual(
         txns.map((t) => t.position),
         delivered.slice(2).map((t) => t.position),
@@ -367,6 +381,111 @@ describe('MySQL/MariaDB change capture (row-based binlog)', () => {
       ]);
       assert.deepEqual(txns[1]!.changes, [{ kind: 'update', table, columns: ['id', 'v'], after: ['2', 'c'], beforeColumns: ['id', 'v'], before: ['2', 'b'] }]);
       assert.ok(comparePositions(txns[1]!.position, txns[0]!.position) > 0);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('reports source DDL in stream order: ALTER before the rows with the new columns, CREATE (rows once watched), RENAME, DROP', async () => {
+    const table = (name: string) => ({ schema: db, name });
+    const ddlT = table('ddl_t');
+    await q(`CREATE TABLE \`${db}\`.ddl_t (id INT PRIMARY KEY, a VARCHAR(10))`);
+    await q(`CREATE TABLE \`${db}\`.ddl_other (id INT PRIMARY KEY)`);
+    const o = { taskId: `${opts.taskId}-ddl`, tables: [ddlT] };
+    const from = await capture.prepare(o, sig());
+    const stream = await capture.openStream(o, from, sig());
+    const items: Item[] = [];
+    /** Pulls on until a transaction satisfies `done` (nothing after it is pulled). */
+    const until = async (done: (t: SourceTransaction) => boolean): Promise<void> => {
+      items.push(...(await collect(stream, (xs) => xs.some((x) => isTxn(x) && done(x)))));
+    };
+    const has = (kind: string, name: string) => (t: SourceTransaction) =>
+      t.changes.some((c) => (c.kind === 'ddl' ? c.action : c.kind) === kind && c.kind !== 'truncate' && c.table.name === name);
+    const inserted = (name: string, id: string) => (t: SourceTransaction) => t.changes.some((c) => c.kind === 'insert' && c.table.name === name && c.after[0] === id);
+    try {
+      // Each step is read before the next DDL of its table runs: the catalog the stream reads
+      // column names from is the table as it is now (the race binlog-stream.ts describes).
+      await q(`INSERT INTO \`${db}\`.ddl_t VALUES (1, 'one')`);
+      await until(inserted('ddl_t', '1'));
+      await q(`ALTER TABLE \`${db}\`.ddl_t ADD COLUMN extra INT`);
+      await q(`ALTER TABLE \`${db}\`.ddl_other ADD COLUMN w INT`);
+      await q(`INSERT INTO \`${db}\`.ddl_t VALUES (2, 'two', 42)`);
+      await until(inserted('ddl_t', '2'));
+      await q(`USE \`${db}\``);
+      await q('alter table ddl_t /* unqualified: the session database */ rename column a to a2');
+      await q(`INSERT INTO \`${db}\`.ddl_t VALUES (3, 'three', 43)`);
+      await until(inserted('ddl_t', '3'));
+
+      // Created tables: the row of ddl_new is in the binlog before its CREATE is delivered, but
+      // not decoded until the consumer pulls on, so watching it then misses nothing.
+      await q(`CREATE TABLE \`${db}\`.ddl_new (id INT PRIMARY KEY, v VARCHAR(10))`);
+      await q(`INSERT INTO \`${db}\`.ddl_new VALUES (1, 'new')`);
+      await q(`CREATE TABLE \`${db}\`.ddl_ctas SELECT * FROM \`${db}\`.ddl_new`);
+      await q(`CREATE TABLE \`${db}\`.ddl_unwatched (id INT PRIMARY KEY)`);
+      await q(`INSERT INTO \`${db}\`.ddl_unwatched VALUES (7)`);
+      await until(has('create', 'ddl_new'));
+      assert.deepEqual(await stream.watch!(table('ddl_new'), sig()), { snapshot: false });
+      await until(has('create', 'ddl_unwatched'));
+
+      await q(`RENAME TABLE \`${db}\`.ddl_new TO \`${db}\`.ddl_renamed`);
+      await q(`INSERT INTO \`${db}\`.ddl_renamed VALUES (2, 'renamed')`);
+      await q(`DROP TABLE \`${db}\`.ddl_t, \`${db}\`.ddl_other`);
+      await until(has('create', 'ddl_renamed'));
+      // Its rows were written under the old name: the engine copies it.
+      assert.deepEqual(await stream.watch!(table('ddl_renamed'), sig()), { snapshot: true });
+      await until(has('drop', 'ddl_t'));
+
+      const txns = items.filter(isTxn);
+      assert.deepEqual(txns.map(summary), [
+        ['insert ddl_t'],
+        ['alter ddl_t'],
+        ['insert ddl_t'],
+        ['alter ddl_t'],
+        ['insert ddl_t'],
+        ['create ddl_new'],
+        ['insert ddl_new'],
+        // CREATE ... SELECT: the CREATE, then its rows, in one transaction.
+        ['create ddl_ctas', 'insert ddl_ctas'],
+        // Reported (the engine decides), but its rows are not: nobody watched it.
+        ['create ddl_unwatched'],
+        ['drop ddl_new', 'create ddl_renamed'],
+        ['insert ddl_renamed'],
+        // ddl_other was never selected: neither its ALTER nor its DROP is reported.
+        ['drop ddl_t'],
+      ]);
+      assert.deepEqual(txns.find(has('alter', 'ddl_t'))?.changes, [
+        { kind: 'ddl', action: 'alter', table: ddlT, statement: `ALTER TABLE \`${db}\`.ddl_t ADD COLUMN extra INT` },
+      ]);
+      assert.deepEqual(txns[txns.length - 1]!.changes, [
+        { kind: 'ddl', action: 'drop', table: ddlT, statement: `DROP TABLE \`ddl_t\`,\`ddl_other\` /* generated by server */` },
+      ]);
+      const rows = txns.flatMap((t) => t.changes).filter((c) => c.kind === 'insert');
+      const row = (name: string, id: string) => rows.find((c) => c.table.name === name && c.after[0] === id);
+      assert.deepEqual(row('ddl_t', '1'), { kind: 'insert', table: ddlT, columns: ['id', 'a'], after: ['1', 'one'] });
+      assert.deepEqual(row('ddl_t', '2'), { kind: 'insert', table: ddlT, columns: ['id', 'a', 'extra'], after: ['2', 'two', '42'] });
+      assert.deepEqual(row('ddl_t', '3'), { kind: 'insert', table: ddlT, columns: ['id', 'a2', 'extra'], after: ['3', 'three', '43'] });
+      assert.deepEqual(row('ddl_new', '1')?.after, ['1', 'new']);
+      assert.deepEqual(row('ddl_ctas', '1'), { kind: 'insert', table: table('ddl_ctas'), columns: ['id', 'v'], after: ['1', 'new'] });
+      assert.deepEqual(row('ddl_renamed', '2')?.after, ['2', 'renamed']);
+      assert.ok(items.every((x) => isTxn(x) || x.kind === 'idle'), JSON.stringify(items.filter((x) => !isTxn(x))));
+      let previous = from;
+      for (const t of txns) {
+        assert.ok(comparePositions(t.position, previous) > 0, `${t.position} after ${previous}`);
+        previous = t.position;
+      }
+
+      // Catching up: rows of a table dropped since they were written cannot be decoded (the
+      // catalog no longer has it); they are skipped with a warning, and the DROP follows.
+      await q(`CREATE TABLE \`${db}\`.ddl_late (id INT PRIMARY KEY)`);
+      await q(`INSERT INTO \`${db}\`.ddl_late VALUES (1)`);
+      await q(`DROP TABLE \`${db}\`.ddl_late`);
+      const before = items.length;
+      await until(has('create', 'ddl_late'));
+      assert.deepEqual(await stream.watch!(table('ddl_late'), sig()), { snapshot: false });
+      await until(has('drop', 'ddl_late'));
+      const late = items.slice(before).filter((x) => isTxn(x) || x.kind === 'warning');
+      assert.deepEqual(late.map((x) => (isTxn(x) ? summary(x) : x.kind)), [['create ddl_late'], 'warning', ['drop ddl_late']]);
+      assert.match(JSON.stringify(late[1]), /ddl_late .*no longer exists on the source/);
     } finally {
       await stream.close();
     }

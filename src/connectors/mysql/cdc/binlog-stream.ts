@@ -11,8 +11,25 @@
  * "standalone" GTID announces one statement, DDL, with no commit event after it); XID (InnoDB)
  * or QUERY COMMIT (non-transactional engines) ends it. Transactions rolled back are not in the
  * binlog, except non-transactional changes in them (BEGIN ... ROLLBACK): dropped with a warning.
+ *
+ * DDL: each ALTER/CREATE/DROP/RENAME TABLE statement (ddl-statement.ts) becomes DdlChanges
+ * in a transaction of its own, at its place in the binlog; CREATE TABLE ... SELECT's CREATE
+ * is the first change of the transaction that holds its rows. TRUNCATE of a selected table
+ * is a TruncateChange. MariaDB's binlog_alter_two_phase logs an ALTER twice (START ALTER and
+ * COMMIT/ROLLBACK ALTER): two alters, the second after the change is done.
+ *
+ * Column names come from the catalog, read when a table's first TABLE_MAP is decoded and
+ * again after each DDL of it (the cache is forgotten at the DDL's place in the stream). The
+ * catalog is the table as it is now, though, not as it was when the rows were written: when
+ * the stream is behind the source (catching up) and a table was altered after the rows being
+ * decoded, those rows are decoded with the newer definition. Columns added at the end and
+ * changes of type are caught (binlog-columns.ts: the TABLE_MAP's column types no longer
+ * match); a column renamed, or dropped and another of the same type added, is not: such
+ * rows, written before the ALTER, carry the new names. The cure is TABLE_MAP's own column
+ * names (binlog_row_metadata=FULL, MySQL 8.0.1+, MariaDB 10.5+), which this stream does not
+ * read yet.
  */
-import type { ChangeStream, Change, RowChange, SourceTransaction, StreamNotice, SourcePosition } from '../../spi/changes.js';
+import type { ChangeStream, Change, DdlChange, RowChange, SourceTransaction, StreamNotice, SourcePosition } from '../../spi/changes.js';
 import type { TableRef } from '../../spi/data-types.js';
 import { ConnectorError } from '../../spi/connection-error.js';
 import {
@@ -38,6 +55,10 @@ import { formatPosition, type BinlogCoordinates } from './binlog-position.js';
 import { decodeRowImage, type CaptureColumn, type ValueContext } from './binlog-values.js';
 import { CaptureColumnCache } from './binlog-columns.js';
 import type { BinlogDump, DumpHandler } from './binlog-dump.js';
+import { ddlOf, droppedDatabase, identifiersOf, startsTransaction, truncatedTable } from './ddl-statement.js';
+
+// Kept importable from here, where it used to live.
+export { truncatedTable } from './ddl-statement.js';
 
 export type StreamItem = SourceTransaction | StreamNotice;
 
@@ -71,29 +92,21 @@ const rollbackRe = /^\s*ROLLBACK\s*(?:WORK\s*)?(?:;|$)/i;
 const savepointRe = /^\s*(SAVEPOINT|ROLLBACK\s+(WORK\s+)?TO|RELEASE\s+SAVEPOINT)\b/i;
 const xaRe = /^\s*XA\s+/i;
 
-/** An identifier, `quoted` (doubled backticks), "quoted" (ANSI_QUOTES) or bare. */
-const ident = String.raw`(?:\`((?:[^\`]|\`\`)+)\`|"((?:[^"]|"")+)"|([\w$\u0080-\uffff]+))`;
-const truncateRe = new RegExp(String.raw`^\s*TRUNCATE\s+(?:TABLE\s+)?${ident}(?:\s*\.\s*${ident})?\s*;?\s*$`, 'is');
+/** Statements with no effect on tables' rows or shape, whatever tables they name (no warning). */
+const noEffectRe = /^\s*(ANALYZE|OPTIMIZE|REPAIR|CHECK|CHECKSUM|FLUSH|GRANT|REVOKE)\b/i;
 
-/** The statement without its comments (executable /*! ... *\/ ones kept), for recognising it. */
-function withoutComments(sql: string): string {
-  return sql.replace(/\/\*(?!!)[\s\S]*?\*\//g, ' ').replace(/(?:#|--\s)[^\n]*/g, ' ');
-}
+const keyOf = (t: TableRef): string => `${t.schema}\u0000${t.name}`;
 
-function identOf(quoted: string | undefined, dquoted: string | undefined, bare: string | undefined): string | undefined {
-  if (quoted !== undefined) return quoted.replace(/``/g, '`');
-  if (dquoted !== undefined) return dquoted.replace(/""/g, '"');
-  return bare;
-}
-
-/** `TRUNCATE [TABLE] [db.]t` -> the table (the statement's default database when unqualified). */
-export function truncatedTable(query: string, database: string): TableRef | undefined {
-  const m = truncateRe.exec(withoutComments(query));
-  if (!m) return undefined;
-  const first = identOf(m[1], m[2], m[3]);
-  const second = identOf(m[4], m[5], m[6]);
-  if (!first) return undefined;
-  return second !== undefined ? { schema: first, name: second } : { schema: database, name: first };
+/**
+ * The table of a TABLE_MAP is no longer in the catalog. It was there when its rows were
+ * written, so it was dropped or renamed since, and that DROP or RENAME comes later in the
+ * binlog (the stream is catching up): the target table is dropped then, or the renamed one
+ * copied (watch() says snapshot), so skipping the rows converges.
+ */
+class TableGone extends Error {
+  constructor(readonly table: TableRef) {
+    super(`table ${table.schema}.${table.name} no longer exists in the catalog`);
+  }
 }
 
 export class BinlogChangeStream implements ChangeStream {
@@ -112,7 +125,23 @@ export class BinlogChangeStream implements ChangeStream {
   private checksum = 0;
   private readonly tableMaps = new Map<number, TableMap>();
   private readonly selected: Set<string>;
-  private readonly selectedNames: string[];
+  /** The selected tables: the task's, then those watch() added. */
+  private readonly selectedTables: TableRef[];
+  /** Their names in lower case, to notice statements that mention them. */
+  private readonly selectedNames: Set<string>;
+  /**
+   * Tables created in the open group (CREATE TABLE ... SELECT: the CREATE, its rows, the
+   * commit): their rows are kept although no one has chosen the table yet, since the engine
+   * can only watch() it once it has the whole transaction (it ignores the rows if it does not).
+   */
+  private readonly createdInGroup = new Set<string>();
+  /** Created tables whose rows the stream may not hold all of (SourceDdl.existingRows), until watched. */
+  private readonly existingRows = new Set<string>();
+  /**
+   * Tables found gone (TableGone) until a CREATE of the name: their rows are skipped without
+   * asking the catalog again (a large table dropped later has many row events), warned once.
+   */
+  private readonly gone = new Set<string>();
   private readonly columns: CaptureColumnCache;
   private group: OpenGroup | undefined;
   /** The position after the last complete event group: where a restart would begin. */
@@ -130,12 +159,17 @@ export class BinlogChangeStream implements ChangeStream {
   ) {
     this.file = settings.from.file;
     this.boundary = settings.from;
-    this.selected = new Set(settings.tables.map((t) => `${t.schema}\u0000${t.name}`));
-    this.selectedNames = settings.tables.map((t) => t.name.toLowerCase());
+    this.selected = new Set(settings.tables.map(keyOf));
+    this.selectedTables = [...settings.tables];
+    this.selectedNames = new Set(settings.tables.map((t) => t.name.toLowerCase()));
     this.maxQueuedBytes = settings.maxQueuedBytes ?? defaultMaxQueuedBytes;
     this.idleEveryMs = settings.idleEveryMs ?? 1000;
     this.signal = AbortSignal.any([outer, this.stopping.signal]);
-    this.columns = new CaptureColumnCache((t) => settings.loadColumns(t, this.signal));
+    this.columns = new CaptureColumnCache(async (t) => {
+      const columns = await settings.loadColumns(t, this.signal);
+      if (!columns) throw new TableGone(t);
+      return columns;
+    });
     outer.addEventListener('abort', () => this.shutdown(), { once: true });
   }
 
@@ -175,6 +209,23 @@ export class BinlogChangeStream implements ChangeStream {
 
   async acknowledge(position: SourcePosition): Promise<void> {
     this.acknowledged = position;
+  }
+
+  /**
+   * Captures a table created on the source from now on. Nothing to copy (snapshot false): the
+   * binlog holds every row the table got after its CREATE, and events are decoded only as the
+   * consumer pulls, so none after the transaction that reported the CREATE has been looked at
+   * yet — provided the caller watches before it pulls on. A table renamed into place, or
+   * created IF NOT EXISTS when it may have been there, had rows before: snapshot true.
+   */
+  async watch(table: TableRef, _signal: AbortSignal): Promise<{ readonly snapshot: boolean }> {
+    const key = keyOf(table);
+    if (!this.selected.has(key)) {
+      this.selected.add(key);
+      this.selectedTables.push(table);
+      this.selectedNames.add(table.name.toLowerCase());
+    }
+    return { snapshot: this.existingRows.delete(key) };
   }
 
   async close(): Promise<void> {
@@ -276,6 +327,7 @@ export class BinlogChangeStream implements ChangeStream {
       }
       case EventType.MARIADB_GTID: {
         const g = decodeMariadbGtid(event);
+        this.createdInGroup.clear();
         this.group = g.standalone ? undefined : { changes: [], xid: `${g.domainId}-${header.serverId}-${g.seqNo}` };
         return undefined;
       }
@@ -333,6 +385,7 @@ export class BinlogChangeStream implements ChangeStream {
     if (rollbackRe.test(sql)) {
       const dropped = this.group?.changes.length ?? 0;
       this.group = undefined;
+      this.createdInGroup.clear();
       this.boundary = after;
       if (dropped > 0) {
         return { kind: 'warning', message: `A transaction ending at ${formatPosition(after)} was rolled back after changing non-transactional tables: its ${dropped} captured changes were not applied (the source kept the non-transactional ones)` };
@@ -346,37 +399,110 @@ export class BinlogChangeStream implements ChangeStream {
       return this.mentionsSelected(sql) ? { kind: 'warning', message: `XA transaction statement not captured: ${clip(sql)}` } : undefined;
     }
     if (this.group) {
-      // A statement inside a transaction: statement-based logging of a change (binlog_format
-      // overridden by a session), which has no row images.
+      // CREATE TABLE ... SELECT (MariaDB; MySQL before 8.0.21): the CREATE opens the group
+      // that goes on with its rows.
+      const ddl = this.sourceDdl(sql, q.database, this.createdInGroup);
+      if (ddl) {
+        this.group.changes.push(...ddl);
+        return undefined;
+      }
+      // Else statement-based logging of a change (binlog_format overridden by a session),
+      // which has no row images.
       return this.mentionsSelected(sql) ? { kind: 'warning', message: `A change logged as a statement (not as rows) was not captured: ${clip(sql)}` } : undefined;
+    }
+    if (startsTransaction(sql)) {
+      // MySQL 8.0.21+'s CREATE TABLE ... SELECT opens the group itself; its XID ends it.
+      this.createdInGroup.clear();
+      this.group = { changes: this.sourceDdl(sql, q.database, this.createdInGroup) ?? [] };
+      return undefined;
     }
     // A statement that is a group of its own: DDL.
     this.boundary = after;
+    const commitTime = new Date(header.timestamp * 1000);
     const truncated = truncatedTable(sql, q.database);
     if (truncated && this.isSelected(truncated.schema, truncated.name)) {
-      return { changes: [{ kind: 'truncate', tables: [truncated] }], position: formatPosition(after), commitTime: new Date(header.timestamp * 1000) };
+      return { changes: [{ kind: 'truncate', tables: [truncated] }], position: formatPosition(after), commitTime };
     }
     if (truncated) return undefined;
+    const ddl = this.sourceDdl(sql, q.database, new Set());
+    if (ddl) {
+      if (ddl.length === 0) return undefined;
+      this.lastIdleAt = Date.now();
+      return { changes: ddl, position: formatPosition(after), commitTime };
+    }
+    const database = droppedDatabase(sql);
+    if (database !== undefined) {
+      // Not replicated, like DMS: the target keeps its tables (and their data).
+      const gone = this.selectedTables.filter((t) => t.schema === database);
+      if (gone.length === 0) return undefined;
+      return { kind: 'warning', message: `The source database ${database} was dropped with ${gone.length} of the task's tables (${clip(gone.map((t) => t.name).join(', '))}); the target tables are kept: ${clip(sql)}` };
+    }
+    if (noEffectRe.test(sql)) return undefined;
     if (this.mentionsSelected(sql)) {
-      // The table may have changed shape: read its columns again at its next TABLE_MAP.
-      for (const t of this.settings.tables) this.columns.forget(t);
-      return { kind: 'warning', message: `DDL on the source is not replicated: ${clip(sql)}` };
+      // Another statement about a selected table (CREATE INDEX, a view, a trigger ...): its
+      // shape may still have changed, so its columns are read again at its next TABLE_MAP.
+      for (const t of this.selectedTables) this.columns.forget(t);
+      return { kind: 'warning', message: `DDL on the source not replicated: ${clip(sql)}` };
     }
     return undefined;
+  }
+
+  /**
+   * The changes of a DDL statement to report (undefined: not a table DDL statement): creates
+   * of any table (the engine decides whether its selection takes it); alters and drops of
+   * selected tables, or of tables `created` earlier in the same transaction. Alters match a
+   * selected table in any letter case (at worst its catalog is read once more); drops only
+   * exactly (lower_case_table_names=0 makes `T` and `t` two tables).
+   * The columns cached for each table are forgotten here, in stream order, so the next
+   * TABLE_MAP after the DDL reads the catalog again.
+   */
+  private sourceDdl(sql: string, database: string, created: Set<string>): DdlChange[] | undefined {
+    const parsed = ddlOf(sql, database);
+    if (parsed.length === 0) return undefined;
+    const out: DdlChange[] = [];
+    for (const d of parsed) {
+      const key = keyOf(d.table);
+      const table = d.action === 'create' || created.has(key) ? d.table : this.selectedRef(d.table, d.action === 'alter');
+      if (!table) continue;
+      this.columns.forget(table);
+      if (d.action === 'create') {
+        created.add(key);
+        this.gone.delete(key);
+        if (d.existingRows) this.existingRows.add(key);
+        else this.existingRows.delete(key);
+      } else if (d.action === 'drop') {
+        created.delete(key);
+        this.existingRows.delete(key);
+      }
+      out.push({ kind: 'ddl', action: d.action, table, ...(d.statement !== undefined ? { statement: d.statement } : {}) });
+    }
+    return out;
+  }
+
+  private selectedRef(table: TableRef, anyCase: boolean): TableRef | undefined {
+    if (this.selected.has(keyOf(table))) return table;
+    if (!anyCase) return undefined;
+    const schema = table.schema.toLowerCase();
+    const name = table.name.toLowerCase();
+    return this.selectedTables.find((t) => t.schema.toLowerCase() === schema && t.name.toLowerCase() === name);
   }
 
   private isSelected(schema: string, name: string): boolean {
     return this.selected.has(`${schema}\u0000${name}`);
   }
 
+  /** Whether the statement names a selected table (by its name alone: a schema may be implied). */
   private mentionsSelected(sql: string): boolean {
+    const names = identifiersOf(sql);
+    if (names) return [...this.selectedNames].some((n) => names.has(n));
     const lower = sql.toLowerCase();
-    return this.selectedNames.some((n) => lower.includes(n));
+    return [...this.selectedNames].some((n) => lower.includes(n));
   }
 
   private endGroup(header: EventHeader, after: BinlogCoordinates): StreamItem | undefined {
     const group = this.group;
     this.group = undefined;
+    this.createdInGroup.clear();
     this.boundary = after;
     if (group && group.changes.length > 0) {
       this.lastIdleAt = Date.now();
@@ -398,13 +524,34 @@ export class BinlogChangeStream implements ChangeStream {
     return { kind: 'idle', position: formatPosition(this.boundary), sourceTime: new Date(now) };
   }
 
-  private async rows(event: Buffer, header: EventHeader): Promise<undefined> {
+  private async rows(event: Buffer, header: EventHeader): Promise<StreamNotice | undefined> {
     const body = decodeRowsHeader(event, header.type, this.fd);
     const map = this.tableMaps.get(body.tableId);
     if (!map) throw new Error(`row event for table id ${body.tableId} without its TABLE_MAP event`);
-    if (!this.isSelected(map.database, map.table)) return undefined;
-    const columns = await this.columns.columnsFor(map);
     const table: TableRef = { schema: map.database, name: map.table };
+    const key = keyOf(table);
+    const selected = this.isSelected(map.database, map.table);
+    if (!selected && !this.createdInGroup.has(key)) return undefined;
+    if (this.gone.has(key)) return undefined;
+    let columns: CaptureColumn[];
+    try {
+      columns = await this.columns.columnsFor(map);
+    } catch (err) {
+      if (this.signal.aborted) throw err;
+      if (err instanceof TableGone) {
+        this.gone.add(key);
+        return {
+          kind: 'warning',
+          message: `Changes of ${table.schema}.${table.name} before ${this.file}:${header.nextPos} were skipped: the table no longer exists on the source (dropped or renamed later in the binlog, which the stream has not reached yet)`,
+        };
+      }
+      if (selected) throw err;
+      // A table created in this transaction that no one has chosen yet, altered on the
+      // source since: its rows here cannot be decoded. Should the engine watch it, it copies
+      // the table instead (watch() says snapshot).
+      this.existingRows.add(key);
+      return undefined;
+    }
     const ctx: ValueContext = { table: `${map.database}.${map.table}`, mariadb: this.settings.mariadb };
     const c = new Cursor(body.rows, body.start);
     const group = (this.group ??= { changes: [] });
