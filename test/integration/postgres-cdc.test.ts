@@ -1,7 +1,8 @@
 /**
  * PostgreSQL change capture (src/connectors/postgres/cdc/) against the real local server:
  * prerequisites, prepare (slot and publications), the stream of every kind of change with its
- * exact values, acknowledgement and resuming, a dropped slot, release, abort, back-pressure.
+ * exact values, acknowledgement and resuming, a dropped slot, release, abort, back-pressure,
+ * and source DDL (alter / create with watch() / drop, the event triggers' lifecycle).
  *
  * Each test has its own database and task id. Slots are cluster-wide and a leaked one keeps
  * WAL forever, so every test releases in `finally` and then drops whatever slot is left in
@@ -15,7 +16,7 @@ import { comparePositions, formatLsn, lsnOfPosition, parseLsn, parsePosition } f
 import { decodePgoutput, unchangedToast } from '../../src/connectors/postgres/cdc/pgoutput.js';
 import type { ReplicationStream } from '../../src/connectors/postgres/cdc/replication-stream.js';
 import { dataSessionSettings } from '../../src/connectors/postgres/postgres-session.js';
-import type { CaptureOptions, ChangeCapture, ChangeStream, ConnectionParams, Row, SourceTransaction, StreamNotice, TableRef } from '../../src/connectors/spi/index.js';
+import type { CaptureOptions, Change, ChangeCapture, ChangeStream, ConnectionParams, Row, SourcePosition, SourceTransaction, StreamNotice, TableRef } from '../../src/connectors/spi/index.js';
 import { rejectsWith } from '../helpers/connector-errors.js';
 import { pgConnect, pgCreateDatabase, pgDropDatabase, pgExec, pgQuery, pgTextRows, uniqueSuffix } from '../helpers/databases.js';
 
@@ -101,6 +102,36 @@ class Reader {
     const out: SourceTransaction[] = [];
     while (out.length < n) out.push(await this.transaction());
     return out;
+  }
+}
+
+interface StreamCtx {
+  /** The position prepare() returned, which the stream starts from. */
+  readonly from: SourcePosition;
+  readonly stream: ChangeStream;
+  readonly reader: Reader;
+}
+
+/**
+ * Prepares `opts`, opens a stream from the prepared position (with `signal`, or a fresh
+ * timeout) and a Reader of it, runs `use`, then closes the stream and releases, whatever happened.
+ * `beforeOpen` runs between prepare and openStream.
+ */
+async function withStream(
+  capture: ChangeCapture,
+  opts: CaptureOptions,
+  use: (ctx: StreamCtx) => Promise<void>,
+  { signal: streamSignal, beforeOpen }: { signal?: AbortSignal; beforeOpen?: () => Promise<void> } = {},
+): Promise<void> {
+  let stream: ChangeStream | undefined;
+  try {
+    const from = await capture.prepare(opts, signal());
+    await beforeOpen?.();
+    stream = await capture.openStream(opts, from, streamSignal ?? signal());
+    await use({ from, stream, reader: new Reader(stream) });
+  } finally {
+    await stream?.close();
+    await capture.release(opts, signal());
   }
 }
 
@@ -267,11 +298,7 @@ describe('PostgreSQL change capture', () => {
       const row = async (id: number): Promise<Row> => (await canonicalRows(db, `SELECT ${columns.join(', ')} FROM typed WHERE id = ${id}`, { 3: 'bool', 4: 'bytea' }))[0]!;
       const without = (r: Row, drop: string): Row => r.filter((_, i) => columns[i] !== drop);
       const startedAt = Date.now();
-      let stream: ChangeStream | undefined;
-      try {
-        const from = await capture.prepare(opts, signal());
-        stream = await capture.openStream(opts, from, signal());
-        const reader = new Reader(stream);
+      await withStream(capture, opts, async ({ from, reader }) => {
         assert.deepEqual(await reader.next(), {
           kind: 'warning',
           message:
@@ -354,10 +381,7 @@ describe('PostgreSQL change capture', () => {
           assert.ok(tx.commitTime.getTime() >= startedAt - 2_000 && tx.commitTime.getTime() <= Date.now() + 2_000, `commit time ${tx.commitTime.toISOString()}`);
         }
         assert.ok(reader.notices.every((n) => n.kind === 'idle'), 'no other warnings');
-      } finally {
-        await stream?.close();
-        await capture.release(opts, signal());
-      }
+      });
     });
   });
 
@@ -366,11 +390,7 @@ describe('PostgreSQL change capture', () => {
                    INSERT INTO f VALUES (1, 'one', repeat('y', 50000))`;
     await withCapture('full', setup, async ({ taskId, capture, src }) => {
       const opts: CaptureOptions = { taskId, tables: [t('f')] };
-      let stream: ChangeStream | undefined;
-      try {
-        const from = await capture.prepare(opts, signal());
-        stream = await capture.openStream(opts, from, signal());
-        const reader = new Reader(stream);
+      await withStream(capture, opts, async ({ reader }) => {
         await src.query(`UPDATE f SET note = 'uno'`);
         await src.query(`DELETE FROM f`);
         const [upd, del] = await reader.transactions(2);
@@ -380,10 +400,7 @@ describe('PostgreSQL change capture', () => {
         ]);
         assert.deepEqual(del!.changes, [{ kind: 'delete', table: t('f'), beforeColumns: ['id', 'note', 'big'], before: ['1', 'uno', big] }]);
         assert.deepEqual(reader.notices.filter((n) => n.kind === 'warning'), [], 'a table with REPLICA IDENTITY FULL is captured whole');
-      } finally {
-        await stream?.close();
-        await capture.release(opts, signal());
-      }
+      });
     });
   });
 
@@ -463,21 +480,15 @@ describe('PostgreSQL change capture', () => {
     await withCapture('release', 'CREATE TABLE a (id int PRIMARY KEY)', async ({ db, taskId, capture }) => {
       const opts: CaptureOptions = { taskId, tables: [t('a')] };
       const slot = slotOf(taskId);
-      let stream: ChangeStream | undefined;
-      try {
-        const from = await capture.prepare(opts, signal());
-        stream = await capture.openStream(opts, from, signal());
-        const pending = new Reader(stream).transaction(15_000);
+      await withStream(capture, opts, async ({ reader }) => {
+        const pending = reader.transaction(15_000);
         pending.catch(() => undefined);
         assert.equal((await slotRow(slot))?.active, true);
         await capture.release(opts, signal());
         assert.equal(await slotRow(slot), undefined);
         assert.deepEqual(await pgQuery(db, 'SELECT pubname FROM pg_publication'), []);
         await rejectsWith(pending, 'network', /ended the replication connection of slot ".*": terminating connection due to administrator command/);
-      } finally {
-        await stream?.close();
-        await capture.release(opts, signal());
-      }
+      });
     });
   });
 
@@ -486,44 +497,39 @@ describe('PostgreSQL change capture', () => {
       const opts: CaptureOptions = { taskId, tables: [t('a')] };
       const slot = slotOf(taskId);
       const controller = new AbortController();
-      let stream: ChangeStream | undefined;
-      try {
-        const from = await capture.prepare(opts, signal());
-        stream = await capture.openStream(opts, from, controller.signal);
-        // Waits for a transaction (none comes): a keepalive's idle notice would settle next() first.
-        const pending = new Reader(stream).transaction(10_000);
-        pending.catch(() => undefined);
-        assert.equal((await slotRow(slot))?.active, true);
-        const reason = new Error('stop now');
-        const t0 = Date.now();
-        controller.abort(reason);
-        await assert.rejects(pending, (e: unknown) => e === reason);
-        assert.ok(Date.now() - t0 < 1_000, 'promptly');
-        await eventually(async () => (await slotRow(slot))?.active === false, 5_000, 'the walsender is gone');
-        // And an openStream with an aborted signal does not start.
-        await assert.rejects(capture.openStream(opts, from, controller.signal), (e: unknown) => e === reason);
-      } finally {
-        await stream?.close();
-        await capture.release(opts, signal());
-      }
+      await withStream(
+        capture,
+        opts,
+        async ({ from, reader }) => {
+          // Waits for a transaction (none comes): a keepalive's idle notice would settle next() first.
+          const pending = reader.transaction(10_000);
+          pending.catch(() => undefined);
+          assert.equal((await slotRow(slot))?.active, true);
+          const reason = new Error('stop now');
+          const t0 = Date.now();
+          controller.abort(reason);
+          await assert.rejects(pending, (e: unknown) => e === reason);
+          assert.ok(Date.now() - t0 < 1_000, 'promptly');
+          await eventually(async () => (await slotRow(slot))?.active === false, 5_000, 'the walsender is gone');
+          // And an openStream with an aborted signal does not start.
+          await assert.rejects(capture.openStream(opts, from, controller.signal), (e: unknown) => e === reason);
+        },
+        { signal: controller.signal },
+      );
     });
   });
 
   it('pauses the socket while the consumer does not pull (bounded memory), and delivers everything once it does', async () => {
     await withCapture('pressure', 'CREATE TABLE big (id int PRIMARY KEY, v text)', async ({ taskId, capture, src }) => {
       const opts: CaptureOptions = { taskId, tables: [t('big')] };
-      let stream: ChangeStream | undefined;
       const count = 40;
-      try {
-        const from = await capture.prepare(opts, signal());
-        stream = await capture.openStream(opts, from, signal());
+      await withStream(capture, opts, async ({ stream, reader }) => {
         // 40 transactions of 1 MB each (pgoutput sends the values whole).
         for (let i = 1; i <= count; i++) await src.query(`INSERT INTO big VALUES ($1::int, repeat(md5($1::int::text), 32768))`, [i]);
         const rs = stream as ReplicationStream;
         await eventually(async () => rs.isPaused, 15_000, 'the socket is paused');
         await sleep(500);
         assert.ok(rs.bufferedBytes < 12 * 1024 * 1024, `buffered ${rs.bufferedBytes} bytes`);
-        const reader = new Reader(stream);
         const got = await reader.transactions(count);
         assert.deepEqual(
           got.map((tx) => tx.changes[0]!.kind === 'insert' && tx.changes[0]!.after[0]),
@@ -531,9 +537,264 @@ describe('PostgreSQL change capture', () => {
         );
         assert.equal(((got[7]!.changes[0] as { after: Row }).after[1] as string).length, 32 * 32768);
         assert.equal(rs.isPaused, false);
+      });
+    });
+  });
+});
+
+describe('PostgreSQL change capture: source DDL', () => {
+  const eventTriggers = async (db: string): Promise<string[]> =>
+    (await pgQuery<{ evtname: string }>(db, `SELECT evtname FROM pg_event_trigger WHERE evtname LIKE 'opendms%' ORDER BY 1`)).map((r) => r.evtname);
+  const ddlFunction = async (db: string): Promise<number> =>
+    (await pgQuery(db, `SELECT 1 FROM pg_proc WHERE proname = 'opendms_intercept_ddl'`)).length;
+  const alter = (name: string, statement?: string): Change => ({ kind: 'ddl', action: 'alter', table: t(name), ...(statement ? { statement } : {}) });
+
+  it('ALTER TABLE of a selected table: an alter at the DDL (event trigger) and before the next change (new Relation), which has the new columns', async () => {
+    await withCapture('ddlalter', 'CREATE TABLE a (id int PRIMARY KEY, v varchar(10)); CREATE TABLE other (id int PRIMARY KEY)', async ({ db, taskId, capture, src }) => {
+      const opts: CaptureOptions = { taskId, tables: [t('a')] };
+      const installed = async (): Promise<void> =>
+        assert.deepEqual(await eventTriggers(db), ['opendms_intercept_ddl_drop', 'opendms_intercept_ddl_end'], 'prepare installed the event triggers');
+      await withStream(
+        capture,
+        opts,
+        async ({ reader }) => {
+          await src.query(`INSERT INTO a VALUES (1, 'x')`);
+          await src.query('ALTER TABLE a ADD COLUMN extra int DEFAULT 7');
+          await src.query(`INSERT INTO a VALUES (2, 'y', 8)`);
+          await src.query('ALTER TABLE a ALTER COLUMN v TYPE text');
+          await src.query(`INSERT INTO a VALUES (3, 'z', 9)`);
+          await src.query('ALTER TABLE a RENAME COLUMN extra TO renamed');
+          // Not selected: nothing.
+          await src.query('ALTER TABLE other ADD COLUMN w text');
+          await src.query(`INSERT INTO other VALUES (1, 'w')`);
+          // Rolled back: nothing either.
+          await src.query('BEGIN');
+          await src.query('ALTER TABLE a ADD COLUMN gone int');
+          await src.query('ROLLBACK');
+          await src.query(`INSERT INTO a VALUES (4, 'marker', 10)`);
+          const got = await reader.transactions(7);
+          assert.deepEqual(
+            got.map((tx) => tx.changes),
+            [
+              [{ kind: 'insert', table: t('a'), columns: ['id', 'v'], after: ['1', 'x'] }],
+              [alter('a', 'ALTER TABLE')],
+              [alter('a'), { kind: 'insert', table: t('a'), columns: ['id', 'v', 'extra'], after: ['2', 'y', '8'] }],
+              [alter('a', 'ALTER TABLE')],
+              [alter('a'), { kind: 'insert', table: t('a'), columns: ['id', 'v', 'extra'], after: ['3', 'z', '9'] }],
+              [alter('a', 'ALTER TABLE')],
+              [alter('a'), { kind: 'insert', table: t('a'), columns: ['id', 'v', 'renamed'], after: ['4', 'marker', '10'] }],
+            ],
+          );
+          assert.deepEqual(reader.notices.filter((n) => n.kind === 'warning'), [], 'a superuser: no warning');
+        },
+        { beforeOpen: installed },
+      );
+    });
+  });
+
+  it('CREATE TABLE: a create of any table; after watch() its changes stream (a keyless one insert-only, with a warning)', async () => {
+    await withCapture('ddlcreate', 'CREATE TABLE a (id int PRIMARY KEY)', async ({ db, taskId, capture, src }) => {
+      const opts: CaptureOptions = { taskId, tables: [t('a')] };
+      const slot = slotOf(taskId);
+      await withStream(capture, opts, async ({ stream, reader }) => {
+        assert.equal(typeof stream.watch, 'function');
+        await src.query('CREATE TABLE fresh (id int PRIMARY KEY, v text)');
+        await src.query(`INSERT INTO fresh VALUES (1, 'before watch')`);
+        await src.query('CREATE TEMP TABLE scratch (id int)');
+        await src.query('BEGIN');
+        await src.query('CREATE TABLE never (id int)');
+        await src.query('ROLLBACK');
+        await src.query('CREATE TABLE copied AS SELECT 1 AS id');
+        await src.query('CREATE TABLE nokey (v text)');
+        const created = await reader.transactions(3);
+        assert.deepEqual(
+          created.map((tx) => tx.changes),
+          [
+            [{ kind: 'ddl', action: 'create', table: t('fresh'), statement: 'CREATE TABLE' }],
+            [{ kind: 'ddl', action: 'create', table: t('copied'), statement: 'CREATE TABLE AS' }],
+            [{ kind: 'ddl', action: 'create', table: t('nokey'), statement: 'CREATE TABLE' }],
+          ],
+        );
+
+        assert.deepEqual(await stream.watch!(t('fresh'), signal()), { snapshot: true });
+        assert.deepEqual(await stream.watch!(t('fresh'), signal()), { snapshot: true }, 'again: nothing changes');
+        assert.deepEqual(await stream.watch!(t('nokey'), signal()), { snapshot: true });
+        const members = await pgQuery<{ m: string }>(db, `SELECT pubname || ':' || tablename AS m FROM pg_publication_tables WHERE pubname LIKE $1 ORDER BY 1`, [`${slot}%`]);
+        assert.deepEqual(members.map((r) => r.m), [`${slot}:a`, `${slot}:fresh`, `${slot}_ins:nokey`]);
+
+        await src.query(`INSERT INTO fresh VALUES (2, 'after watch')`);
+        await src.query(`UPDATE fresh SET v = 'updated' WHERE id = 1`);
+        await src.query(`INSERT INTO nokey VALUES ('k')`);
+        await src.query('ALTER TABLE fresh ADD COLUMN n int');
+        const after = await reader.transactions(4);
+        assert.deepEqual(
+          after.map((tx) => tx.changes),
+          [
+            [{ kind: 'insert', table: t('fresh'), columns: ['id', 'v'], after: ['2', 'after watch'] }],
+            [{ kind: 'update', table: t('fresh'), columns: ['id', 'v'], after: ['1', 'updated'] }],
+            [{ kind: 'insert', table: t('nokey'), columns: ['v'], after: ['k'] }],
+            [alter('fresh', 'ALTER TABLE')],
+          ],
+        );
+        assert.deepEqual(
+          reader.notices.filter((n) => n.kind === 'warning').map((n) => n.kind === 'warning' && n.message),
+          [
+            'table "public"."nokey" has no primary key or replica identity: only INSERT and TRUNCATE are captured; ' +
+              'ALTER TABLE "public"."nokey" REPLICA IDENTITY FULL (or add a primary key) to capture UPDATE and DELETE',
+          ],
+        );
+      });
+    });
+  });
+
+  it('DROP TABLE of a selected table: a drop (of other tables: nothing)', async () => {
+    const setup = 'CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY); CREATE TABLE other (id int); CREATE SCHEMA s; CREATE TABLE s.c (id int PRIMARY KEY)';
+    await withCapture('ddldrop', setup, async ({ taskId, capture, src }) => {
+      const c: TableRef = { schema: 's', name: 'c' };
+      const opts: CaptureOptions = { taskId, tables: [t('a'), t('b'), c] };
+      await withStream(capture, opts, async ({ reader }) => {
+        await src.query('INSERT INTO a VALUES (1)');
+        await src.query('DROP TABLE a');
+        await src.query('DROP TABLE other');
+        await src.query('BEGIN');
+        await src.query('DROP TABLE b');
+        await src.query('ROLLBACK');
+        // A table dropped with its schema is dropped too.
+        await src.query('DROP SCHEMA s CASCADE');
+        await src.query('INSERT INTO b VALUES (1)');
+        const got = await reader.transactions(4);
+        assert.deepEqual(
+          got.map((tx) => tx.changes),
+          [
+            [{ kind: 'insert', table: t('a'), columns: ['id'], after: ['1'] }],
+            [{ kind: 'ddl', action: 'drop', table: t('a'), statement: 'DROP TABLE' }],
+            [{ kind: 'ddl', action: 'drop', table: c, statement: 'DROP TABLE' }],
+            [{ kind: 'insert', table: t('b'), columns: ['id'], after: ['1'] }],
+          ],
+        );
+      });
+    });
+  });
+
+  it('a stream reopened with the first options (a reconnect) keeps the watched tables and leaves out a dropped one', async () => {
+    await withCapture('ddlreopen', 'CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (id int PRIMARY KEY)', async ({ db, taskId, capture, src }) => {
+      const opts: CaptureOptions = { taskId, tables: [t('a'), t('b')] };
+      const slot = slotOf(taskId);
+      const streams: ChangeStream[] = [];
+      try {
+        const from = await capture.prepare(opts, signal());
+        const s1 = await capture.openStream(opts, from, signal());
+        streams.push(s1);
+        const r1 = new Reader(s1);
+        await src.query('CREATE TABLE fresh (id int PRIMARY KEY)');
+        const [created] = await r1.transactions(1);
+        await s1.watch!(t('fresh'), signal());
+        await src.query('DROP TABLE a');
+        const [dropped] = await r1.transactions(1);
+        assert.deepEqual(dropped!.changes, [{ kind: 'ddl', action: 'drop', table: t('a'), statement: 'DROP TABLE' }]);
+        await s1.close();
+        await eventually(async () => (await slotRow(slot))?.active === false, 5_000, 'the slot is free again');
+
+        // From before the DROP: it comes again (the table is still selected), then the new rows.
+        const s2 = await capture.openStream(opts, created!.position, signal());
+        streams.push(s2);
+        const r2 = new Reader(s2);
+        const members = await pgQuery<{ m: string }>(db, `SELECT pubname || ':' || tablename AS m FROM pg_publication_tables WHERE pubname LIKE $1 ORDER BY 1`, [`${slot}%`]);
+        assert.deepEqual(members.map((r) => r.m), [`${slot}:b`, `${slot}:fresh`]);
+        await src.query('INSERT INTO fresh VALUES (1)');
+        await src.query('INSERT INTO b VALUES (1)');
+        const got = await r2.transactions(3);
+        assert.deepEqual(
+          got.map((tx) => tx.changes),
+          [
+            [{ kind: 'ddl', action: 'drop', table: t('a'), statement: 'DROP TABLE' }],
+            [{ kind: 'insert', table: t('fresh'), columns: ['id'], after: ['1'] }],
+            [{ kind: 'insert', table: t('b'), columns: ['id'], after: ['1'] }],
+          ],
+        );
+        assert.deepEqual(
+          r2.notices.filter((n) => n.kind === 'warning').map((n) => n.kind === 'warning' && n.message),
+          ['table "public"."a" selected for change capture does not exist any more (dropped on the source): nothing to capture'],
+        );
+      } finally {
+        for (const s of streams) await s.close();
+        await capture.release(opts, signal());
+      }
+    });
+  });
+
+  it('release drops the event triggers and their function with the last task of the database only', async () => {
+    await withCapture('ddlrelease', 'CREATE TABLE a (id int PRIMARY KEY)', async ({ db, taskId, capture }) => {
+      const first: CaptureOptions = { taskId, tables: [t('a')] };
+      const second: CaptureOptions = { taskId: `${taskId}-second`, tables: [t('a')] };
+      try {
+        await capture.prepare(first, signal());
+        // An older body (an earlier OpenDMS) is replaced by the next prepare.
+        await pgExec(`CREATE OR REPLACE FUNCTION public.opendms_intercept_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$`, db);
+        await capture.prepare(second, signal());
+        assert.equal((await eventTriggers(db)).length, 2);
+        const [fn] = await pgQuery<{ src: string; secdef: boolean; config: string[] }>(
+          db,
+          `SELECT prosrc AS src, prosecdef AS secdef, proconfig AS config FROM pg_proc WHERE proname = 'opendms_intercept_ddl'`,
+        );
+        assert.match(fn!.src, /pg_logical_emit_message/);
+        assert.equal(fn!.secdef, true);
+        assert.deepEqual(fn!.config, ['search_path=pg_catalog']);
+        await capture.release(first, signal());
+        assert.equal((await eventTriggers(db)).length, 2, 'the other task still uses them');
+        assert.equal(await ddlFunction(db), 1);
+        await capture.release(second, signal());
+        assert.deepEqual(await eventTriggers(db), [], 'the last task took them away');
+        assert.equal(await ddlFunction(db), 0);
+        // A second release finds nothing to do.
+        await capture.release(second, signal());
+      } finally {
+        await capture.release(first, signal());
+        await capture.release(second, signal());
+      }
+    });
+  });
+
+  it('without a superuser: a warning once, and column changes still come from the Relation message', async () => {
+    await withCapture('ddlnosuper', 'CREATE TABLE a (id int PRIMARY KEY)', async ({ db, taskId, src }) => {
+      const role = `opendms_it_repl_${uniqueSuffix()}`;
+      await pgExec(`CREATE ROLE ${role} LOGIN REPLICATION`);
+      await pgExec(`GRANT CREATE ON DATABASE ${db} TO ${role}; ALTER TABLE a OWNER TO ${role}`, db);
+      const opts: CaptureOptions = { taskId, tables: [t('a')] };
+      let capture: ChangeCapture | undefined;
+      let stream: ChangeStream | undefined;
+      try {
+        capture = await openPostgresChangeCapture({ ...params(db), username: role }, signal());
+        const from = await capture.prepare(opts, signal());
+        assert.deepEqual(await eventTriggers(db), [], 'nothing installed');
+        stream = await capture.openStream(opts, from, signal());
+        const reader = new Reader(stream);
+        const first = await reader.next();
+        assert.ok('kind' in first && first.kind === 'warning', 'a warning first');
+        assert.match(
+          first.message,
+          new RegExp(`^tables created or dropped on the source are not captured \\(.*event triggers need a superuser, and ${role} is not one\\); column changes of captured tables still are`),
+        );
+        await src.query('INSERT INTO a VALUES (1)');
+        await src.query('ALTER TABLE a ADD COLUMN v text');
+        await src.query('CREATE TABLE unseen (id int)');
+        await src.query(`INSERT INTO a VALUES (2, 'two')`);
+        const got = await reader.transactions(2);
+        assert.deepEqual(
+          got.map((tx) => tx.changes),
+          [
+            [{ kind: 'insert', table: t('a'), columns: ['id'], after: ['1'] }],
+            [alter('a'), { kind: 'insert', table: t('a'), columns: ['id', 'v'], after: ['2', 'two'] }],
+          ],
+        );
+        assert.deepEqual(reader.notices.filter((n) => n.kind === 'warning'), [], 'the warning came once');
       } finally {
         await stream?.close();
-        await capture.release(opts, signal());
+        await capture?.release(opts, signal());
+        await capture?.close();
+        await dropSlotsOf(db);
+        await pgExec(`DROP OWNED BY ${role}`, db);
+        await pgExec(`DROP ROLE ${role}`);
       }
     });
   });

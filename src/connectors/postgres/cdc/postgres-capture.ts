@@ -6,15 +6,25 @@
  * connection (replication-stream.ts). Catalog work runs on a data session of its own per
  * operation, closed before the operation settles.
  *
+ * Source DDL: prepare() and openStream() install the database's DDL event triggers when they
+ * can (ddl-event-triggers.ts); a stream without them warns once that CREATE/DROP TABLE are not
+ * captured. release() drops them with the last task of the database.
+ *
+ * Tables the engine watches (created on the source while the stream ran) are remembered per
+ * slot, so that a stream reopened with the run's first CaptureOptions (a reconnect) keeps
+ * them in the publication; and a reopened stream leaves out selected tables dropped since.
+ *
  * There is no positionAt: a slot cannot go back in time, so a CdcStartTime cannot be served.
  */
 import type pg from 'pg';
-import type { CaptureOptions, ChangeCapture, ChangeStream, SourcePosition } from '../../spi/changes.js';
+import type { CaptureOptions, ChangeCapture, ChangeStream, SourcePosition, StreamNotice } from '../../spi/changes.js';
+import type { TableRef } from '../../spi/data-types.js';
 import { describeTarget, type ConnectionParams } from '../../spi/connection-params.js';
 import { openDataSession, raceAbort } from '../postgres-session.js';
 import { captureError, notConfigured, slotInvalidated, slotMissing } from './capture-errors.js';
+import { ddlCaptureWarning, dropDdlTriggersUnlessShared, ensureDdlTriggers, minimumMessagesVersion } from './ddl-event-triggers.js';
 import { comparePositions, lsnOfPosition, parseLsn, parsePosition, positionOfLsn } from './lsn.js';
-import { dropPublications, publicationNamesOf, slotNameOf, syncPublications, type PublicationPlan } from './publications.js';
+import { addToPublications, dropPublications, publicationNamesOf, slotNameOf, syncPublications, type PublicationPlan } from './publications.js';
 import { openReplicationStream } from './replication-stream.js';
 import { qualifiedName } from '../postgres-types.js';
 
@@ -51,6 +61,8 @@ interface SlotRow {
 class PostgresChangeCapture implements ChangeCapture {
   private readonly target: string;
   private readonly streams = new Set<ChangeStream>();
+  /** Per slot, the tables added by ChangeStream.watch, by `schema\0name`. */
+  private readonly watched = new Map<string, Map<string, TableRef>>();
 
   constructor(private readonly params: ConnectionParams) {
     this.target = describeTarget(params);
@@ -108,6 +120,9 @@ class PostgresChangeCapture implements ChangeCapture {
     return this.run(signal, slot, async (c) => {
       await syncPublications(c, publicationNamesOf(opts.taskId), opts.tables, this.target);
       // The publications exist before the slot: decoding from the slot's first position finds them.
+      // So do the DDL triggers: DDL during the full load reaches the stream. (After the
+      // publications: a concurrent release of another task sees them and keeps the triggers.)
+      await ensureDdlTriggers(c);
       const existing = await readSlot(c, slot);
       if (existing) return positionOfLsn(await this.usableSlot(c, existing));
       if (opts.slotName) {
@@ -155,17 +170,41 @@ class PostgresChangeCapture implements ChangeCapture {
     const slot = this.slotOf(opts);
     const start = lsnOfPosition(from);
     const names = publicationNamesOf(opts.taskId);
-    const { confirmedFlush, plan } = await this.run(signal, slot, async (c) => {
+    const watched = this.watched.get(slot) ?? new Map<string, TableRef>();
+    this.watched.set(slot, watched);
+    const tables = [...opts.tables, ...watched.values()];
+    const { confirmedFlush, plan, ddl, version } = await this.run(signal, slot, async (c) => {
       const row = await readSlot(c, slot);
       if (!row) throw slotMissing(this.target, slot);
       const confirmed = await this.usableSlot(c, row);
-      // Membership follows the tables again (a table may have lost or gained its key since prepare).
-      const synced = await syncPublications(c, names, opts.tables, this.target);
-      return { confirmedFlush: confirmed, plan: synced };
+      // Membership follows the tables again (a table may have lost or gained its key since
+      // prepare). One dropped since is left out; the stream still reports its drop.
+      const synced = await syncPublications(c, names, tables, this.target, 'skip');
+      // Again here: put back if dropped meanwhile, and whether they are in place decides the warning.
+      const triggers = await ensureDdlTriggers(c);
+      const v = Number((await c.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
+      return { confirmedFlush: confirmed, plan: synced, ddl: triggers, version: v };
     });
+    const ddlWarning = ddlCaptureWarning(ddl);
+    const addTable = (table: TableRef, s: AbortSignal): Promise<readonly StreamNotice[]> =>
+      this.run(s, slot, async (c) => {
+        const added = await addToPublications(c, names, table, this.target);
+        watched.set(`${table.schema}\u0000${table.name}`, table);
+        return noticesOf(added);
+      });
     const stream = await openReplicationStream(
       this.params,
-      { slot, publications: [names.full, names.insertOnly], tables: opts.tables, from: start, confirmedFlush, notices: noticesOf(plan) },
+      {
+        slot,
+        publications: [names.full, names.insertOnly],
+        // Dropped ones too: a stream resuming before the DROP still reports it.
+        tables,
+        from: start,
+        confirmedFlush,
+        notices: [...noticesOf(plan), ...(ddlWarning ? [ddlWarning] : [])],
+        messages: version >= minimumMessagesVersion,
+        addTable,
+      },
       signal,
     );
     this.streams.add(stream);
@@ -188,7 +227,10 @@ class PostgresChangeCapture implements ChangeCapture {
         );
       }
       if (row && owned) await dropSlot(c, slot, signal);
-      await dropPublications(c, publicationNamesOf(opts.taskId));
+      const names = publicationNamesOf(opts.taskId);
+      await dropPublications(c, names);
+      await dropDdlTriggersUnlessShared(c, slot, [names.full, names.insertOnly]);
+      this.watched.delete(slot);
     });
   }
 
@@ -320,8 +362,11 @@ function noticesOf(plan: PublicationPlan): { kind: 'warning'; message: string }[
         `ALTER TABLE ${name} REPLICA IDENTITY FULL (or add a primary key) to capture UPDATE and DELETE`,
     });
   }
+  for (const t of plan.missing) {
+    notices.push({ kind: 'warning', message: `table ${qualifiedName(t)} selected for change capture does not exist any more (dropped on the source): nothing to capture` });
+  }
   for (const t of plan.unpublishable) {
-    notices.push({ kind: 'warning', message: `${qualifiedName(t)} is not a table (relkind ${t.relkind}): its changes cannot be captured` });
+    notices.push({ kind: 'warning', message: `${qualifiedName(t)} ${t.why}: its changes cannot be captured` });
   }
   return notices;
 }

@@ -9,6 +9,9 @@
  * and REPLICA IDENTITY DEFAULT, or REPLICA IDENTITY NOTHING, or an identity index that is
  * gone) therefore go into `<name>_ins`, which publishes only INSERT and TRUNCATE; the stream
  * warns that their updates and deletes are not captured.
+ *
+ * A table the engine starts watching while the stream runs (created on the source) joins the
+ * publication that fits it alone (addToPublications), the others left as they are.
  */
 import type pg from 'pg';
 import { ConnectorError } from '../../spi/connection-error.js';
@@ -40,14 +43,17 @@ export interface PublicationPlan {
   readonly full: readonly TableRef[];
   /** Tables without replica identity: INSERT and TRUNCATE only. */
   readonly insertOnly: readonly TableRef[];
-  /** Selected relations a publication cannot hold (views, foreign tables ...): nothing captured. */
-  readonly unpublishable: readonly (TableRef & { readonly relkind: string })[];
+  /** Selected relations a publication cannot hold (views, foreign tables, unlogged tables ...): nothing captured; `why` says what it is. */
+  readonly unpublishable: readonly (TableRef & { readonly why: string })[];
+  /** Selected tables that do not exist (dropped since), when syncPublications was told to skip them. */
+  readonly missing: readonly TableRef[];
 }
 
 interface TableFacts {
   readonly schema: string;
   readonly name: string;
   readonly relkind: string | null;
+  readonly relpersistence: string | null;
   readonly relreplident: string | null;
   readonly has_pk: boolean | null;
   readonly has_identity_index: boolean | null;
@@ -56,18 +62,78 @@ interface TableFacts {
 /**
  * Creates the task's two publications, or changes them, so that they hold exactly `tables`
  * (split by replica identity) with the right `publish` option. One transaction: a concurrent
- * reader of the publications sees the old membership or the new one.
+ * reader of the publications sees the old membership or the new one. A selected table that
+ * does not exist is an error, or with `missing: 'skip'` left out (a stream reopening after
+ * the source dropped a captured table).
  */
 export async function syncPublications(
   client: pg.Client,
   names: { readonly full: string; readonly insertOnly: string },
   selection: readonly TableRef[],
   target: string,
+  missing: 'fail' | 'skip' = 'fail',
 ): Promise<PublicationPlan> {
+  const plan = await classify(client, selection, target, missing);
+  const { full, insertOnly } = plan;
+  const viaRoot = await publishesViaRoot(client);
+  await client.query('BEGIN');
+  try {
+    await syncOne(client, names.full, { insert: true, update: true, delete: true, truncate: true }, full, viaRoot);
+    await syncOne(client, names.insertOnly, { insert: true, update: false, delete: false, truncate: true }, insertOnly, viaRoot);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return plan;
+}
+
+/**
+ * Adds `table` to the publication that fits it (moving it out of the other one when it is
+ * there), leaving the other members alone: a table the engine starts to watch. The plan says
+ * where it went (unpublishable: nowhere).
+ */
+export async function addToPublications(
+  client: pg.Client,
+  names: { readonly full: string; readonly insertOnly: string },
+  table: TableRef,
+  target: string,
+): Promise<PublicationPlan> {
+  const plan = await classify(client, [table], target, 'fail');
+  const into = plan.full.length > 0 ? names.full : plan.insertOnly.length > 0 ? names.insertOnly : undefined;
+  if (into === undefined) return plan;
+  const other = into === names.full ? names.insertOnly : names.full;
+  await client.query('BEGIN');
+  try {
+    const memberOf = new Set(
+      (
+        await client.query<{ pubname: string }>(
+          `SELECT p.pubname
+             FROM pg_publication_rel pr
+             JOIN pg_publication p ON p.oid = pr.prpubid
+             JOIN pg_class c ON c.oid = pr.prrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2 AND p.pubname = ANY($3)`,
+          [table.schema, table.name, [names.full, names.insertOnly]],
+        )
+      ).rows.map((r) => r.pubname),
+    );
+    if (memberOf.has(other)) await client.query(`ALTER PUBLICATION ${quoteIdent(other)} DROP TABLE ${qualifiedName(table)}`);
+    if (!memberOf.has(into)) await client.query(`ALTER PUBLICATION ${quoteIdent(into)} ADD TABLE ${qualifiedName(table)}`);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return plan;
+}
+
+/** Splits the tables by what a publication can capture of them; a table that does not exist is an error. */
+async function classify(client: pg.Client, selection: readonly TableRef[], target: string, onMissing: 'fail' | 'skip'): Promise<PublicationPlan> {
   const tables = [...new Map(selection.map((t) => [`${t.schema}\u0000${t.name}`, t])).values()];
   const facts = (
     await client.query<TableFacts>(
-      `SELECT t.schema, t.name, c.relkind::text AS relkind, c.relreplident::text AS relreplident,
+      `SELECT t.schema, t.name, c.relkind::text AS relkind, c.relpersistence::text AS relpersistence, c.relreplident::text AS relreplident,
               EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisprimary) AS has_pk,
               EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND x.indisreplident) AS has_identity_index
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(schema, name, i)
@@ -79,9 +145,14 @@ export async function syncPublications(
   ).rows;
   const full: TableRef[] = [];
   const insertOnly: TableRef[] = [];
-  const unpublishable: (TableRef & { relkind: string })[] = [];
+  const unpublishable: (TableRef & { why: string })[] = [];
+  const missing: TableRef[] = [];
   for (const f of facts) {
     const table = { schema: f.schema, name: f.name };
+    if (f.relkind === null && onMissing === 'skip') {
+      missing.push(table);
+      continue;
+    }
     if (f.relkind === null) {
       throw new ConnectorError({
         kind: 'other',
@@ -89,24 +160,19 @@ export async function syncPublications(
         hint: "Check the task's table mappings; the table may have been dropped or renamed since the task started.",
       });
     }
-    if (f.relkind !== 'r' && f.relkind !== 'p') unpublishable.push({ ...table, relkind: f.relkind });
+    if (f.relkind !== 'r' && f.relkind !== 'p') unpublishable.push({ ...table, why: `is not a table (relkind ${f.relkind})` });
+    // Unlogged and temporary tables write no WAL: PostgreSQL refuses them in a publication.
+    else if (f.relpersistence !== 'p') unpublishable.push({ ...table, why: `is ${f.relpersistence === 'u' ? 'an unlogged' : 'a temporary'} table (it writes no WAL)` });
     else if (hasReplicaIdentity(f)) full.push(table);
     else insertOnly.push(table);
   }
+  return { full, insertOnly, unpublishable, missing };
+}
 
+/** Partitions' changes under the partitioned table's name, as the full load reads it (13+). */
+async function publishesViaRoot(client: pg.Client): Promise<boolean> {
   const version = Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]!.v);
-  // Partitions' changes under the partitioned table's name, as the full load reads it (13+).
-  const viaRoot = version >= 130000;
-  await client.query('BEGIN');
-  try {
-    await syncOne(client, names.full, { insert: true, update: true, delete: true, truncate: true }, full, viaRoot);
-    await syncOne(client, names.insertOnly, { insert: true, update: false, delete: false, truncate: true }, insertOnly, viaRoot);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-  return { full, insertOnly, unpublishable };
+  return version >= 130000;
 }
 
 /** Drops the task's publications (nothing when they are gone already). */

@@ -24,6 +24,11 @@
  * huge transaction is held in memory whole; protocol version 1 has no streaming of in-progress
  * transactions to avoid that.
  *
+ * DDL: with `messages` (PostgreSQL 14+) pgoutput also sends logical decoding messages, which
+ * carry the DDL event trigger's reports (ddl-event-triggers.ts). watch() adds a table to the
+ * capture while the stream runs: selected in the assembler first, then added to the publication
+ * (by the capture, on a connection of its own), so no change published after that is dropped.
+ *
  * Resuming: the slot starts after `from`, but never before its confirmed_flush_lsn:
  * PostgreSQL silently starts there when an older position is asked for (what came before it
  * was acknowledged, so the target has it).
@@ -65,8 +70,12 @@ export interface ReplicationStreamOptions {
   readonly from: bigint;
   /** The slot's confirmed_flush_lsn when the stream opens: acknowledgements at or below it change nothing and are not sent. */
   readonly confirmedFlush: bigint;
-  /** Delivered before anything else (the warnings about tables captured partly). */
+  /** Delivered before anything else (the warnings about tables captured partly, or DDL not captured). */
   readonly notices: readonly StreamNotice[];
+  /** Ask pgoutput for logical decoding messages (the `messages` option, PostgreSQL 14+). */
+  readonly messages: boolean;
+  /** Adds a table to the task's publications (watch()); resolves with warnings about it. */
+  readonly addTable: (table: TableRef, signal: AbortSignal) => Promise<readonly StreamNotice[]>;
 }
 
 /** The connection internals a submittable sees (pg's Connection). */
@@ -154,7 +163,7 @@ export class ReplicationStream implements ChangeStream {
     const o = this.opts;
     const sql =
       `START_REPLICATION SLOT ${o.slot} LOGICAL ${formatLsn(o.from)} ` +
-      `(proto_version '1', publication_names '${o.publications.join(',')}')`;
+      `(proto_version '1', publication_names '${o.publications.join(',')}'${o.messages ? ", messages 'true'" : ''})`;
     void this.client.query(new StartReplication(sql, this) as unknown as pg.QueryConfig);
     await raceAbort(startedPromise, this.signal);
     this.timer = setInterval(() => this.sendStatus(), statusIntervalMs);
@@ -285,6 +294,30 @@ export class ReplicationStream implements ChangeStream {
       if (this.closing) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
+  }
+
+  // --- watching a new table ---------------------------------------------------------------
+
+  /**
+   * Captures `table` from now on. Its changes committed before it joined the publication are
+   * not decoded for this slot (pgoutput skipped them), so the caller copies its rows: snapshot.
+   */
+  async watch(table: TableRef, signal: AbortSignal): Promise<{ readonly snapshot: boolean }> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closing) throw new Error('the change stream is closed');
+    const wasSelected = this.assembler.isSelected(table);
+    // Selected before the publication changes: its first published change may be decoded
+    // before addTable resolves.
+    this.assembler.select(table);
+    let notices: readonly StreamNotice[];
+    try {
+      notices = await this.opts.addTable(table, signal);
+    } catch (err) {
+      if (!wasSelected) this.assembler.unselect(table);
+      throw err;
+    }
+    for (const n of notices) this.push({ item: n, bytes: 0 });
+    return { snapshot: true };
   }
 
   // --- feedback and ending ---------------------------------------------------------------
