@@ -24,7 +24,7 @@ export interface Side {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function startCdcTask(source: Side, target: Side): Promise<{ close(): Promise<void> }> {
+export async function startCdcTask(source: Side, target: Side, opts: { batchApply?: boolean } = {}): Promise<{ close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-cdc-'));
   const server = await spawnServer(dataDir, ['--provisioning-delay-ms', '0', '--log-level', 'warn']);
   const dms = new DatabaseMigrationServiceClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: '123456789012', secretAccessKey: 'x' } });
@@ -45,7 +45,7 @@ export async function startCdcTask(source: Side, target: Side): Promise<{ close(
       TargetEndpointArn: await endpoint('tgt', 'target', target),
       MigrationType: 'full-load-and-cdc',
       TableMappings: JSON.stringify({ rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': '1', 'object-locator': { 'schema-name': source.schema ?? 'public', 'table-name': 'events' }, 'rule-action': 'include' }] }),
-      ReplicationTaskSettings: JSON.stringify({ TargetMetadata: { TargetSchema: 'public' }, FullLoadSettings: { TargetTablePrepMode: 'DROP_AND_CREATE' } }),
+      ReplicationTaskSettings: JSON.stringify({ TargetMetadata: { TargetSchema: 'public', BatchApplyEnabled: opts.batchApply === true }, FullLoadSettings: { TargetTablePrepMode: 'DROP_AND_CREATE' } }),
     }),
   );
   const arn = task.ReplicationTask!.ReplicationTaskArn!;

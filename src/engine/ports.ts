@@ -39,6 +39,23 @@ export interface EngineSettings {
   readonly stopTaskCachedChangesNotApplied?: boolean;
   /** full-load-and-cdc: stop once the changes made during the full load are applied (STOPPED_AFTER_CACHED_EVENTS). */
   readonly stopTaskCachedChangesApplied?: boolean;
+  /**
+   * TargetMetadata.BatchApplyEnabled: each batch of captured transactions is reduced to its net
+   * change per key (an insert then updates then a delete of one row apply as nothing) before it
+   * is applied, in one target transaction as always. Absent = false (commit order, one change
+   * per source change).
+   */
+  readonly batchApply?: boolean;
+  /**
+   * ChangeProcessingDdlHandlingPolicy: whether a source table dropped, truncated or altered
+   * during change data capture is dropped, truncated or altered on the target. Absent = all
+   * true (DMS's defaults).
+   */
+  readonly ddlHandling?: {
+    readonly tableDropped: boolean;
+    readonly tableTruncated: boolean;
+    readonly tableAltered: boolean;
+  };
   readonly logging: {
     readonly enabled: boolean;
     /** Severity per DMS component id (SOURCE_UNLOAD, TARGET_LOAD, TASK_MANAGER ...). */

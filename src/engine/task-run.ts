@@ -13,6 +13,7 @@ import type { Logger } from '../common/logger.js';
 import { ConnectorError, type CaptureOptions, type ChangeCapture, type ChangeStream, type Connector, type SourceSession, type TableInfo, type TableRef, type TargetSession } from '../connectors/spi/index.js';
 import { buildChangeMapper, tableKey, type TableChangeMapper } from './cdc/change-mapper.js';
 import { runCdcLoop, type CdcLoopEnd, type CdcStopCondition } from './cdc/cdc-loop.js';
+import { DdlReplication } from './cdc/ddl-replication.js';
 import { buildRowTransform } from './full-load/row-transform.js';
 import type { TablePlan } from './mapping/index.js';
 import type { ConnectorLookup } from './connector-lookup.js';
@@ -21,6 +22,7 @@ import { loadTable } from './full-load/table-loader.js';
 import { createSecondaryObjects, dropSecondaryForeignKeys, logSecondaryObjectsNotCreated, wantsSecondaryObjects } from './full-load/secondary-objects.js';
 import { noTablesMessage } from './full-load/no-tables-message.js';
 import { SlotPool } from './full-load/slot-pool.js';
+import { prepareTable, tableDefOf } from './full-load/table-preparer.js';
 import { MappingError } from './mapping/index.js';
 import { mappingPlanner, type Planner } from './planner.js';
 import type { EndpointSpec, LogSeverity, ReloadTablesResult, RunOutcome, SecondaryObjectsPlanner, TaskReporter, TaskRunSpec } from './ports.js';
@@ -205,7 +207,7 @@ export class TaskRun {
           return { kind: 'stopped', stopReason: stopReasons.afterFullLoad };
         }
         this.cdcTables = plan.tables;
-        const end = await this.replicate(cdc, targetConnector, plan.tables, byRef, board, () => (sqlite ??= new Database(':memory:')));
+        const end = await this.replicate(cdc, sourceConnector, targetConnector, plan.tables, byRef, board, () => (sqlite ??= new Database(':memory:')));
         await this.advanceSequences(target);
         return { kind: 'stopped', stopReason: stopReasonOfEnd[end] };
       }
@@ -269,6 +271,7 @@ export class TaskRun {
   /** After the full load: captured changes applied until the run is stopped. */
   private async replicate(
     cdc: CaptureState,
+    sc: Connector,
     tc: Connector,
     tables: readonly TablePlan[],
     catalog: ReadonlyMap<string, TableInfo>,
@@ -279,53 +282,118 @@ export class TaskRun {
     const signal = this.abort.signal;
     if (!tc.openApplier) throw new TaskFailure(`Applying changes to ${spec.target.engineName} is not supported by OpenDMS yet; use migration type full-load`);
     const mappers = new Map<string, TableChangeMapper>();
+    const buildMapper = (tp: TablePlan, info: TableInfo): TableChangeMapper => buildChangeMapper(tp, info.columns, buildRowTransform({ table: tp, sourceColumns: info.columns, sqlite }));
+    const ddl = this.ddlReplication(sc, tc, mappers, buildMapper, board, sqlite);
     for (const tp of tables) {
       const info = catalog.get(keyOf(tp.source));
       if (!info) continue;
-      mappers.set(tableKey(tp.source), buildChangeMapper(tp, info.columns, buildRowTransform({ table: tp, sourceColumns: info.columns, sqlite })));
+      mappers.set(tableKey(tp.source), buildMapper(tp, info));
+      ddl.remember(tp.source, info.columns);
     }
-    this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Applying changes of ${mappers.size} tables (ongoing replication)`);
+    this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Applying changes of ${mappers.size} tables (ongoing replication)${spec.settings.batchApply ? ', net changes per key (BatchApplyEnabled)' : ''}`);
+    await ddl.reconcile([...mappers.values()].map((m) => m.plan), signal).catch((err: unknown) => {
+      if (signal.aborted) throw err;
+      this.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_WARNING', `Cannot check the target tables' columns against the source: ${explain(err)}`);
+    });
     // A lost connection to either side (a restarted server, a network cut, a slot still held
     // by a reader that just died) is retried with backoff from the last checkpoint; history
-    // lost, missing settings and refused credentials are not: they need the user.
+    // lost, missing settings and refused credentials are not: they need the user. The count
+    // starts over once changes flow again, so each outage gets the whole policy.
     const policy = spec.settings.errorBehavior.recoverable ?? defaultRecoverable;
-    for (let attempt = 1; ; attempt++) {
+    const retries = { count: 0 };
+    for (;;) {
       try {
-        return await this.replicateOnce(cdc, tc, mappers, board);
+        return await this.replicateOnce(cdc, tc, mappers, ddl, board, retries);
       } catch (err) {
-        const wait = retryWaitMs(policy, attempt);
+        retries.count++;
+        const wait = retryWaitMs(policy, retries.count);
         if (signal.aborted || !isRecoverable(err) || wait === undefined) {
           if (signal.aborted || err instanceof TaskFailure) throw err;
-          throw new TaskFailure(`Change data capture failed${attempt > 1 ? ` (after ${attempt} attempts; ErrorBehavior RecoverableError* settings)` : ''}: ${explain(err)}`, { cause: err });
+          throw new TaskFailure(`Change data capture failed${retries.count > 1 ? ` (after ${retries.count} attempts; ErrorBehavior RecoverableError* settings)` : ''}: ${explain(err)}`, { cause: err });
         }
-        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `Change data capture interrupted (${explain(err)}); retrying from checkpoint ${cdc.from} in ${wait / 1000} s (attempt ${attempt + 1}${policy.count >= 0 ? ` of ${policy.count + 1}` : ''})`);
+        this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_WARNING', `Change data capture interrupted (${explain(err)}); retrying from checkpoint ${cdc.from} in ${wait / 1000} s (attempt ${retries.count + 1}${policy.count >= 0 ? ` of ${policy.count + 1}` : ''})`);
         await sleep(wait, undefined, { signal });
       }
     }
   }
 
+  /** Source DDL during CDC: what DdlReplication needs of this run. */
+  private ddlReplication(
+    sc: Connector,
+    tc: Connector,
+    mappers: Map<string, TableChangeMapper>,
+    buildMapper: (tp: TablePlan, info: TableInfo) => TableChangeMapper,
+    board: StatsBoard,
+    sqlite: () => Database.Database,
+  ): DdlReplication {
+    const { spec } = this;
+    return new DdlReplication({
+      settings: spec.settings,
+      planOf: (info) => (this.deps.planner ?? mappingPlanner)(spec, [info]).plan.tables.find((t) => t.source.schema === info.schema && t.source.name === info.name),
+      openSource: (signal) => sc.openSource(spec.source.params, signal),
+      openTarget: (signal) => tc.openTarget(spec.target.params, signal),
+      mappers,
+      buildMapper,
+      loadTable: async (plan, info, source, target, signal) => {
+        const ctx: RunContext = {
+          settings: spec.settings,
+          startType: spec.startType,
+          source,
+          target,
+          sourceLock: new SlotPool(1),
+          targetLock: new SlotPool(1),
+          slots: new SlotPool(Math.max(1, spec.settings.maxFullLoadSubTasks)),
+          log: this.log,
+          sqlite,
+          signal,
+          fail: (f) => this.fail(f),
+        };
+        // `reload`: a target table that exists is emptied whatever TargetTablePrepMode says, so the copy adds no duplicate.
+        await loadTable(ctx, { plan, info, stats: board.add(plan.source, info.estimatedRows), reload: true });
+        if (this.failure) throw this.failure;
+      },
+      prepareTable: async (plan, _info, target, signal) => {
+        const prepared = await prepareTable({ target, def: tableDefOf(plan), mode: spec.settings.targetTablePrepMode, startType: spec.startType, pkAfterLoad: false, signal });
+        this.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_INFO', `Target table ${tableName(plan.target)} ${prepared.actions.join(', ')} (TargetTablePrepMode ${spec.settings.targetTablePrepMode})`);
+        for (const n of prepared.notices) this.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_WARNING', `Table ${tableName(plan.target)}, column ${n.column}: ${n.message}`);
+      },
+      tablesChanged: (plans) => {
+        this.cdcTables = plans;
+      },
+      board,
+      log: this.log,
+    });
+  }
+
   /** One connection to each side, streaming until it fails or the run stops. */
-  private async replicateOnce(cdc: CaptureState, tc: Connector, mappers: ReadonlyMap<string, TableChangeMapper>, board: StatsBoard): Promise<CdcLoopEnd> {
+  private async replicateOnce(cdc: CaptureState, tc: Connector, mappers: ReadonlyMap<string, TableChangeMapper>, ddl: DdlReplication, board: StatsBoard, retries: { count: number }): Promise<CdcLoopEnd> {
     const { spec } = this;
     const signal = this.abort.signal;
     const applier = await tc.openApplier!(spec.target.params, signal);
     let stream: ChangeStream | undefined;
     try {
       stream = await cdc.capture.openStream(cdc.options, cdc.from, signal);
+      if (retries.count > 0) this.log.log('TASK_MANAGER', 'LOGGER_SEVERITY_INFO', `Change data capture resumed from checkpoint ${cdc.from} after ${retries.count} ${retries.count === 1 ? 'retry' : 'retries'}`);
       return await runCdcLoop({
         stream,
         applier,
         mappers,
+        ddl,
+        applyTruncates: spec.settings.ddlHandling?.tableTruncated !== false,
+        batchApply: spec.settings.batchApply === true,
         board,
         log: this.log,
         checkpoint: (position, latencyMs) => {
           this.reporter.checkpoint(spec.taskArn, spec.runId, position, latencyMs);
           cdc.from = position;
+          // Changes flow again: a later outage gets the whole RecoverableError* policy.
+          retries.count = 0;
         },
         comparePositions: (a, b) => cdc.capture.comparePositions(a, b),
         from: cdc.from,
         maxChanges: 10_000,
         maxDelayMs: 50,
+        applyTimeoutMs: applyTimeoutMs,
         reportEveryMs: 60_000,
         now: () => this.deps.clock.now(),
         signal,
@@ -345,7 +413,8 @@ export class TaskRun {
    */
   private async advanceSequences(target: TargetSession): Promise<void> {
     if (!target.advanceSequences || !this.cdcTables) return;
-    const signal = AbortSignal.timeout(60_000);
+    // Bounded: a stop must not hang on a target that is down (each table would wait for its connect timeout).
+    const signal = AbortSignal.timeout(15_000);
     for (const tp of this.cdcTables) {
       try {
         const moved = await target.advanceSequences(tp.target, signal);
@@ -448,6 +517,9 @@ async function closeQuietly(s: { close(): Promise<void> } | undefined): Promise<
 }
 
 const keyOf = (t: TableRef): string => `${t.schema}\u0000${t.name}`;
+
+/** How long one apply of captured changes may take before the target is taken as unreachable (cdc-loop.ts). */
+const applyTimeoutMs = 120_000;
 
 type RecoverablePolicy = NonNullable<TaskRunSpec['settings']['errorBehavior']['recoverable']>;
 

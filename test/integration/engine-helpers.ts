@@ -96,10 +96,13 @@ export class EngineHarness {
     cdc?: TaskRunSpec['cdc'];
     /** The same task again (a later run): its ARN and identifier (the identifier names its replication slot). */
     task?: { arn: string; identifier: string; runId: number };
+    /** The engine reaches the target at this port of 127.0.0.1 instead (a proxy in front of it); the test's own queries do not. */
+    targetPort?: number;
   }): { reporter: RecordingReporter; supervisor: TaskSupervisor; taskArn: string; finished: Promise<RunOutcome>; log: () => string } {
     const reporter = new RecordingReporter();
     const supervisor = opts.supervisor ?? new TaskSupervisor({ reporter, connectors: this.connectors, taskLogs: this.taskLogs, log: createLogger('silent'), statsThrottleMs: 0 });
     const n = ++this.n;
+    const targetParams = opts.targetPort === undefined ? opts.target.params : { ...opts.target.params, host: '127.0.0.1', port: opts.targetPort };
     const taskArn = opts.task?.arn ?? `arn:aws:dms:us-east-1:000000000000:task:IT${process.pid}X${n}`;
     supervisor.start({
       taskArn,
@@ -109,7 +112,7 @@ export class EngineHarness {
       ...(opts.cdc ? { cdc: opts.cdc } : {}),
       startType: opts.startType ?? 'start-replication',
       source: { engineName: opts.source.params.engineName, params: opts.source.params },
-      target: { engineName: opts.target.params.engineName, params: opts.target.params },
+      target: { engineName: targetParams.engineName, params: targetParams },
       tableMappings: JSON.stringify({ rules: opts.rules }),
       settings: { ...baseSettings(), ...opts.settings },
       completedTables: opts.completedTables ?? [],

@@ -50,7 +50,8 @@ export function classifyPostgresError(err: unknown, target: string): ClassifiedE
   if (/^SASL|password/i.test(text)) {
     return { kind: 'auth', message: `${at} asked for a password the endpoint does not give correctly: ${text}`, hint: hints.auth };
   }
-  if (/terminated|closed|ended/i.test(text)) {
+  // "not queryable": pg's word for a client whose connection was reset while it was idle.
+  if (/terminated|closed|ended|not queryable/i.test(text)) {
     return { kind: 'network', message: `Connection to ${at} was closed unexpectedly: ${text}`, hint: hints.network };
   }
   return { kind: 'other', message: `${at}: ${code ? `${code} ` : ''}${text}`, hint: hints.other };

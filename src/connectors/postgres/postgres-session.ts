@@ -26,6 +26,9 @@ export async function openPostgresSession(params: ConnectionParams, signal: Abor
     ssl: sslOptionsOf(params),
     connectionTimeoutMillis: params.connectTimeoutMs ?? defaultConnectTimeoutMs,
     application_name: 'opendms',
+    // A peer that vanished without a reset (a host down, a dropped route) is noticed by TCP
+    // keepalives on long-lived sessions (the CDC applier) instead of never.
+    keepAlive: true,
   });
   // Errors of an idle client (server gone after abort) would otherwise crash the process;
   // the operation in progress sees them through its own promise.

@@ -189,6 +189,7 @@ export function toEngineSettings(doc: Doc): EngineSettings {
   const logging = group('Logging');
   const errors = group('ErrorBehavior');
   const openDms = group('OpenDmsSettings');
+  const ddl = group('ChangeProcessingDdlHandlingPolicy');
   const components: Record<string, LogSeverity> = {};
   for (const c of (logging.LogComponents as { Id: string; Severity: LogSeverity }[] | undefined) ?? []) components[c.Id] = c.Severity;
   return {
@@ -206,6 +207,12 @@ export function toEngineSettings(doc: Doc): EngineSettings {
     commitRate: fullLoad.CommitRate as number,
     stopTaskCachedChangesNotApplied: fullLoad.StopTaskCachedChangesNotApplied === true,
     stopTaskCachedChangesApplied: fullLoad.StopTaskCachedChangesApplied === true,
+    batchApply: target.BatchApplyEnabled === true,
+    ddlHandling: {
+      tableDropped: ddl.HandleSourceTableDropped !== false,
+      tableTruncated: ddl.HandleSourceTableTruncated !== false,
+      tableAltered: ddl.HandleSourceTableAltered !== false,
+    },
     logging: { enabled: logging.EnableLogging as boolean, components },
     errorBehavior: {
       dataErrorPolicy: errors.DataErrorPolicy as EngineSettings['errorBehavior']['dataErrorPolicy'],

@@ -13,19 +13,51 @@
  * A change the target refuses: the gathered transactions are applied again one change at a
  * time, the refused changes are logged with their table, key and the target's reason and
  * skipped (DMS's ApplyError*Policy LOG_ERROR), the rest is applied.
+ *
+ * BatchApplyEnabled: the gathered changes are reduced to their net effect per key
+ * (net-changes.ts) before they are applied, in the same one target transaction.
+ *
+ * Source DDL (ddl-replication.ts): a transaction with a DDL change, or with row changes whose
+ * columns differ from the table's plan, takes the slow path: what is gathered is committed,
+ * the transaction's changes before the DDL are applied, the DDL is handled (the target table
+ * and the table's mapper follow the source), then the rest; its position is checkpointed
+ * once all of it is applied. The stream is not read ahead meanwhile: a table created by the
+ * DDL must be watched before the stream decodes the transactions that follow.
  */
 import { messageOf } from '../../common/errors.js';
-import type { ChangeApplier, ChangeStream, SourceTransaction, StreamNotice, TargetChange } from '../../connectors/spi/index.js';
+import { ConnectorError } from '../../connectors/spi/index.js';
+import type { Change, ChangeApplier, ChangeStream, SourceTransaction, StreamNotice, TableRef, TargetChange } from '../../connectors/spi/index.js';
 import { isDataError } from '../run-errors.js';
 import type { RunLog } from '../run-context.js';
 import type { ChangeCounts, StatsBoard } from '../statistics/stats-board.js';
 import { tableKey, type TableChangeMapper } from './change-mapper.js';
+import type { DdlSignal } from './ddl-replication.js';
+import { netChanges } from './net-changes.js';
+
+/** What the loop needs of DDL replication (DdlReplication). */
+export interface DdlHandler {
+  concerns(s: DdlSignal): boolean;
+  /** Returns the target tables whose definition may have changed. */
+  handle(s: DdlSignal, stream: ChangeStream, signal: AbortSignal): Promise<readonly TableRef[]>;
+}
 
 export interface CdcLoopOptions {
   readonly stream: ChangeStream;
   readonly applier: ChangeApplier;
-  /** By source table (tableKey). Changes of other tables are skipped. */
+  /** By source table (tableKey), read at each change (DDL replication changes them). Changes of other tables are skipped. */
   readonly mappers: ReadonlyMap<string, TableChangeMapper>;
+  /** Source DDL handled per ChangeProcessingDdlHandlingPolicy; absent: reported only. */
+  readonly ddl?: DdlHandler;
+  /** HandleSourceTableTruncated (default true): false skips captured truncates. */
+  readonly applyTruncates?: boolean;
+  /** BatchApplyEnabled: net changes per key. */
+  readonly batchApply?: boolean;
+  /**
+   * A target that stops answering (a network path that drops packets without resetting the
+   * connection) would hold an apply forever: after this long it is abandoned as a
+   * recoverable timeout, and the run retries from its checkpoint.
+   */
+  readonly applyTimeoutMs: number;
   readonly board: StatsBoard;
   readonly log: RunLog;
   /** Persists the position as the task's checkpoint (with the latency of the last applied transaction); throws when it cannot. */
@@ -71,12 +103,18 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
   const warned = new Set<string>();
   const window = { changes: 0, since: Date.now(), lastLatencyMs: 0, lastChangeAt: Date.now(), lastIdleLog: Date.now() };
 
-  const commit = async (): Promise<void> => {
-    if (pending.transactions.length === 0) return;
+  /** Applies what is gathered, without a checkpoint; returns it. */
+  const applyPending = async (): Promise<Pending> => {
     const batch = pending;
     pending = emptyPending();
     await applyBatch(o, batch);
     for (const { source, counts } of batch.counts.values()) o.board.addChanges(source, counts);
+    return batch;
+  };
+
+  const commit = async (): Promise<void> => {
+    if (pending.transactions.length === 0) return;
+    const batch = await applyPending();
     const last = batch.transactions[batch.transactions.length - 1]!;
     o.checkpoint(last.position, Math.max(0, o.now().getTime() - last.commitTime.getTime()));
     checkpointed = last.position;
@@ -102,7 +140,12 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
   const onTransaction = (tx: SourceTransaction): void => {
     const start = pending.changes.length;
     for (const change of tx.changes) {
+      if (change.kind === 'ddl') continue;
       if (change.kind === 'truncate') {
+        if (o.applyTruncates === false) {
+          warnOnce(`A TRUNCATE on the source was not applied to the target (HandleSourceTableTruncated is false)`);
+          continue;
+        }
         for (const t of change.tables) {
           const m = o.mappers.get(tableKey(t));
           if (!m) continue;
@@ -123,14 +166,67 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
     if (pending.changes.length > start) window.lastChangeAt = Date.now();
   };
 
-  const warnDrift = (m: TableChangeMapper, d: { added: string[]; missing: string[] }): void => {
-    const message =
-      `Table "${m.plan.source.schema}"."${m.plan.source.name}" changed on the source since the task planned it` +
-      `${d.added.length > 0 ? `: new column(s) ${d.added.join(', ')} (their values are not applied)` : ''}` +
-      `${d.missing.length > 0 ? `${d.added.length > 0 ? ';' : ':'} column(s) ${d.missing.join(', ')} no longer arrive (the target keeps its own values)` : ''}` +
-      '. OpenDMS does not replicate DDL yet: change the target table the same way, then reload the table (ReloadTables) or restart the task with reload-target';
+  const warnOnce = (message: string): void => {
     if (!warned.has(message)) o.log.log('SOURCE_CAPTURE', 'LOGGER_SEVERITY_WARNING', message);
     warned.add(message);
+  };
+
+  const warnDrift = (m: TableChangeMapper, d: { added: string[]; missing: string[] }): void => {
+    warnOnce(
+      `Table "${m.plan.source.schema}"."${m.plan.source.name}" differs on the source from what the task applies` +
+        `${d.added.length > 0 ? `: column(s) ${d.added.join(', ')} are not applied` : ''}` +
+        `${d.missing.length > 0 ? `${d.added.length > 0 ? ';' : ':'} column(s) ${d.missing.join(', ')} no longer arrive (the target keeps its own values)` : ''}` +
+        `. ${o.ddl ? 'The target table could not follow the source (see the messages above)' : 'DDL is not replicated by this task'}: change the target table the same way, then reload the table (ReloadTables) or restart the task with reload-target`,
+    );
+  };
+
+  /** Drifts already handed to DDL replication (table and columns), so that one drift is handled once. */
+  const driftsHandled = new Set<string>();
+  /** The drift of a row change from its table's plan, as a signature; undefined when none. */
+  const driftOf = (c: Change): string | undefined => {
+    if (c.kind === 'ddl' || c.kind === 'truncate') return undefined;
+    const m = o.mappers.get(tableKey(c.table));
+    if (!m) return undefined;
+    const d = m.drift(c);
+    if (d.added.length === 0 && d.missing.length === 0) return undefined;
+    return `${tableKey(c.table)}\u0000${d.added.join(',')}\u0000${d.missing.join(',')}`;
+  };
+  /** The DDL signal a change carries, if any: a DDL change, or the first sight of a drift. */
+  const ddlSignalOf = (change: Change): DdlSignal | undefined => {
+    if (!o.ddl) return undefined;
+    if (change.kind === 'ddl') return o.ddl.concerns(change) ? change : undefined;
+    const sig = driftOf(change);
+    if (sig === undefined || driftsHandled.has(sig) || change.kind === 'truncate') return undefined;
+    driftsHandled.add(sig);
+    return { kind: 'drift', table: change.table };
+  };
+  const hasDdl = (tx: SourceTransaction): boolean =>
+    o.ddl !== undefined &&
+    tx.changes.some((c) => {
+      if (c.kind === 'ddl') return true;
+      const sig = driftOf(c);
+      return sig !== undefined && !driftsHandled.has(sig);
+    });
+
+  /** A transaction with DDL: applied in parts around each DDL, checkpointed at its end. */
+  const withDdl = async (tx: SourceTransaction): Promise<void> => {
+    await commit();
+    let part: Change[] = [];
+    for (const change of tx.changes) {
+      const signal = ddlSignalOf(change);
+      if (signal) {
+        if (part.length > 0) {
+          onTransaction({ ...tx, changes: part });
+          await applyPending();
+          part = [];
+        }
+        for (const t of await o.ddl!.handle(signal, o.stream, o.signal)) o.applier.forget(t);
+      }
+      if (change.kind !== 'ddl') part.push(change);
+    }
+    firstPendingAt = Date.now();
+    onTransaction({ ...tx, changes: part });
+    await commit();
   };
 
   const onNotice = async (n: StreamNotice): Promise<void> => {
@@ -169,17 +265,24 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
       continue;
     }
     if (r.done) throw new Error('the change stream ended unexpectedly');
-    next = iterator.next();
     const item = r.value;
     if ('changes' in item) {
       if ((stop?.kind === 'commit-time' || stop?.kind === 'server-time') && item.commitTime > stop.at) {
         await commit();
         return stop.kind;
       }
+      if (hasDdl(item)) {
+        await withDdl(item);
+        next = iterator.next();
+        report();
+        continue;
+      }
+      next = iterator.next();
       if (pending.transactions.length === 0) firstPendingAt = Date.now();
       onTransaction(item);
       if (pending.changes.length >= o.maxChanges) await commit();
     } else {
+      next = iterator.next();
       await onNotice(item);
       if (stop?.kind === 'server-time' && item.kind === 'idle' && item.sourceTime > stop.at) {
         await commit();
@@ -207,19 +310,38 @@ function count(p: Pending, m: TableChangeMapper, what: keyof ChangeCounts): void
 /** The batch in one target transaction; when a change is refused, one change at a time, skipping the refused. */
 async function applyBatch(o: CdcLoopOptions, batch: Pending): Promise<void> {
   if (batch.changes.length === 0) return;
+  const changes = o.batchApply ? netChanges(batch.changes) : batch.changes;
   try {
-    await o.applier.apply(batch.changes, o.signal);
+    await applyInTime(o, changes);
     return;
   } catch (err) {
     if (!isDataError(err) || o.signal.aborted) throw err;
   }
-  for (const change of batch.changes) {
+  for (const change of changes) {
     try {
-      await o.applier.apply([change], o.signal);
+      await applyInTime(o, [change]);
     } catch (err) {
       if (!isDataError(err) || o.signal.aborted) throw err;
       o.log.log('TARGET_APPLY', 'LOGGER_SEVERITY_ERROR', `Change refused by the target, skipped (ApplyErrorPolicy LOG_ERROR): ${describeChange(change)}: ${messageOf(err)}`);
     }
+  }
+}
+
+/** applier.apply, abandoned after o.applyTimeoutMs with a recoverable timeout. */
+async function applyInTime(o: CdcLoopOptions, changes: readonly TargetChange[]): Promise<void> {
+  const stall = AbortSignal.timeout(o.applyTimeoutMs);
+  try {
+    await o.applier.apply(changes, AbortSignal.any([o.signal, stall]));
+  } catch (err) {
+    if (!stall.aborted || o.signal.aborted) throw err;
+    throw new ConnectorError(
+      {
+        kind: 'timeout',
+        message: `The target did not complete applying ${changes.length} changes within ${o.applyTimeoutMs / 1000} s`,
+        hint: 'Check that the target is reachable and not blocked by locks held by other sessions.',
+      },
+      { cause: err },
+    );
   }
 }
 

@@ -7,7 +7,7 @@
  * table's state alone: the scheduler loads it again.
  */
 import { OpenDmsError } from '../../common/errors.js';
-import type { KeyRange, Row, TableInfo, TargetTableDef } from '../../connectors/spi/index.js';
+import type { KeyRange, Row, TableInfo } from '../../connectors/spi/index.js';
 import type { TablePlan } from '../mapping/index.js';
 import type { TableStatsHandle } from '../statistics/stats-board.js';
 import { tableName, type RunContext } from '../run-context.js';
@@ -20,7 +20,7 @@ import { buildRowTransform, TransformError, type RowTransform } from './row-tran
 import { SegmentWriter } from './segment-writer.js';
 import { loadSegmentRaw, rawCopyFits } from './raw-copy.js';
 import { WriteGatherer, maxWriteRows, readBatchBytes } from './write-gatherer.js';
-import { prepareTable } from './table-preparer.js';
+import { prepareTable, tableDefOf } from './table-preparer.js';
 import { keyTiming, type KeyTiming } from './key-timing.js';
 
 /** Rows per read batch (capped by CommitRate): big enough for bulk writes, small enough for memory. */
@@ -151,17 +151,8 @@ function logTransformation(ctx: RunContext, plan: TablePlan, transform: RowTrans
 /** Returns whether this run created the table. */
 async function prepare(ctx: RunContext, plan: TablePlan, lob: LobHandling, timing: KeyTiming, reload: boolean, signal: AbortSignal): Promise<boolean> {
   const excluded = new Set(lob.mode === 'excluded' ? lob.columns : []);
-  const def: TargetTableDef = {
-    schema: plan.target.schema,
-    name: plan.target.name,
-    // LOB columns left out (SupportLobs false) are created nullable: they stay NULL.
-    columns: plan.columns.map((c) => ({
-      name: c.targetName,
-      type: c.targetType,
-      nullable: c.nullable || (c.kind === 'source' && excluded.has(c.sourceName)),
-    })),
-    primaryKey: plan.primaryKey,
-  };
+  // LOB columns left out (SupportLobs false) are created nullable: they stay NULL.
+  const def = tableDefOf(plan, excluded);
   if (excluded.size > 0) {
     ctx.log.log(
       'TARGET_LOAD',

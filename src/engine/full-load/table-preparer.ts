@@ -9,7 +9,18 @@
  * With CreatePkAfterFullLoad a table created here gets its primary key after the load.
  */
 import type { DdlNotice, TargetSession, TargetTableDef } from '../../connectors/spi/index.js';
+import type { TablePlan } from '../mapping/index.js';
 import type { EngineSettings, StartType } from '../ports.js';
+
+/** The target table a plan describes; `nullable` columns are created nullable whatever the plan says (LOBs left out). */
+export function tableDefOf(plan: TablePlan, nullable: ReadonlySet<string> = new Set()): TargetTableDef {
+  return {
+    schema: plan.target.schema,
+    name: plan.target.name,
+    columns: plan.columns.map((c) => ({ name: c.targetName, type: c.targetType, nullable: c.nullable || (c.kind === 'source' && nullable.has(c.sourceName)) })),
+    primaryKey: plan.primaryKey,
+  };
+}
 
 export interface PreparedTable {
   /**
