@@ -3,7 +3,7 @@
  * `opendms logs <task>` prints a replication task's log from the data folder.
  */
 import { startApp, StartupError } from './app.js';
-import { ConfigError, loadConfig, options } from './config.js';
+import { ConfigError, envOnlyOptions, loadConfig, options } from './config.js';
 import { printTaskLog } from './cli/task-logs-command.js';
 import { runSecretsCommand } from './cli/secrets-command.js';
 
@@ -19,6 +19,8 @@ Commands:
 
 Options of serve (each also read from its environment variable):
 ${options.map((o) => `  ${`${o.flag} <value>`.padEnd(30)} ${o.env.padEnd(30)} ${o.description} Default: ${o.default}.`).join('\n')}
+Environment only (secrets stay out of ps):
+${envOnlyOptions.map((o) => `  ${''.padEnd(30)} ${o.env.padEnd(30)} ${o.description} Default: ${o.default}.`).join('\n')}
 `;
 
 async function serve(argv: readonly string[]): Promise<void> {
