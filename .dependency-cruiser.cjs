@@ -68,6 +68,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(mapping-rules|common)/|^src/connectors/spi/data-types\\.ts$' },
     },
     {
+      name: 'assessment-knows-spi-and-mapping',
+      comment: 'Premigration checks reach databases only through the connector SPI (inspector, source catalog) and plan selections with the pure table-mapping code; no API, control plane or store.',
+      severity: 'error',
+      from: { path: '^src/assessment/' },
+      to: { path: '^src/', pathNot: '^src/(assessment|common|connectors/spi|mapping-rules|engine/mapping)/' },
+    },
+    {
       name: 'storage-knows-only-common',
       severity: 'error',
       from: { path: '^src/storage/' },

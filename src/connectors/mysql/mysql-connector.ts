@@ -18,6 +18,8 @@ import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
 import type { ChangeApplier, ChangeCapture } from '../spi/changes.js';
 import { openMysqlChangeCapture } from './cdc/mysql-capture.js';
 import { openMysqlApplier } from './mysql-applier.js';
+import { openMysqlInspector } from './mysql-inspector.js';
+import type { SqlInspector } from '../spi/inspector.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -59,6 +61,10 @@ export class MysqlConnector implements Connector {
     return openMysqlApplier(params, signal);
   }
 
+  /** Read-only SQL for premigration assessments; the connection lives until the inspector's close(). */
+  openInspector(params: ConnectionParams, signal: AbortSignal): Promise<SqlInspector> {
+    return openMysqlInspector(params, signal);
+  }
 
   /** One connection per operation, closed before the operation settles. */
   private withSession<T>(params: ConnectionParams, signal: AbortSignal, extraMs: number, work: (s: MysqlSession) => Promise<T>): Promise<T> {

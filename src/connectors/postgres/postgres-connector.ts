@@ -14,6 +14,8 @@ import type { SchemaDdlAccess } from '../spi/schema-ddl.js';
 import type { ChangeApplier, ChangeCapture } from '../spi/changes.js';
 import { openPostgresChangeCapture } from './cdc/postgres-capture.js';
 import { openPostgresApplier } from './postgres-applier.js';
+import { openPostgresInspector } from './postgres-inspector.js';
+import type { SqlInspector } from '../spi/inspector.js';
 
 /** Catalog reads get this long on top of the connect timeout. */
 const queryAllowanceMs = 30_000;
@@ -77,6 +79,11 @@ export class PostgresConnector implements Connector {
   /** Applies captured changes (upserts, deletes by key, truncates) in one transaction per call. */
   openApplier(params: ConnectionParams, signal: AbortSignal): Promise<ChangeApplier> {
     return openPostgresApplier(params, signal);
+  }
+
+  /** Read-only SQL for premigration assessments; the connection lives until the inspector's close(). */
+  openInspector(params: ConnectionParams, signal: AbortSignal): Promise<SqlInspector> {
+    return this.withDeadline(params, signal, 0, (s) => openPostgresInspector(params, s));
   }
 
   /** One connection per operation, closed before the operation settles. */

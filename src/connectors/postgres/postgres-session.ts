@@ -7,6 +7,10 @@ import type { ConnectionOptions } from 'node:tls';
 import { defaultConnectTimeoutMs, describeTarget, type ConnectionParams } from '../spi/connection-params.js';
 import { tlsPolicyOf } from '../spi/tls-policy.js';
 import { dataPlaneError } from './postgres-errors.js';
+import { raceAbort } from '../../common/abort.js';
+
+// Where the connector's modules have always found it.
+export { raceAbort };
 
 export interface PostgresSession {
   readonly client: pg.Client;
@@ -117,14 +121,3 @@ export async function withDataSession<T>(params: ConnectionParams, signal: Abort
 
 /** How long closing a connection may take before its socket is destroyed. */
 const endTimeoutMs = 2_000;
-
-/** `p`, or the signal's reason as soon as it aborts (a torn-down driver may never settle). */
-export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort!));
-}

@@ -3,6 +3,7 @@
  * engine. One implementation per engine family (postgres/, mysql/), same file shape in
  * each. Every operation opens its own connection and closes it before it settles.
  */
+import type { SqlInspector } from './inspector.js';
 import type { ConnectionParams } from './connection-params.js';
 import type { SourceSession } from './source.js';
 import type { TargetSession } from './target.js';
@@ -40,4 +41,7 @@ export interface Connector {
 
   /** Applies captured changes to a target endpoint, on its own connection; the caller closes it. */
   openApplier?(params: ConnectionParams, signal: AbortSignal): Promise<ChangeApplier>;
+
+  /** Read-only SQL for premigration assessments (spi/inspector.ts); the caller closes it. */
+  openInspector?(params: ConnectionParams, signal: AbortSignal): Promise<SqlInspector>;
 }

@@ -9,3 +9,4 @@ export type { TargetColumn, TargetTableDef, DdlNotice, TableAlteration, TargetSe
 export { DataLoadError } from './data-load-error.js';
 export type { SchemaDdlDump, DdlApplyFailure, DdlApplyResult, SchemaDdlAccess } from './schema-ddl.js';
 export type { SourcePosition, RowChange, TruncateChange, DdlChange, Change, SourceTransaction, StreamNotice, ChangeStream, CaptureOptions, ChangeCapture, TargetChange, ChangeApplier } from './changes.js';
+export type { SqlInspector } from './inspector.js';
