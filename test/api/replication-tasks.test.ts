@@ -38,7 +38,7 @@ import {
   waitUntilReplicationTaskReady,
   type DatabaseMigrationServiceClient,
 } from '@aws-sdk/client-database-migration-service';
-import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
+import { startTestServer, uniqueName, type TestServer, failure } from '../helpers/server.js';
 import { TaskLogStore } from '../../src/engine/task-log/task-log-store.js';
 import { mariaDropDatabase, mariaExec, pgCreateDatabase, pgDropDatabase } from '../helpers/databases.js';
 import { createEndpoint, createInstance, createTask, describeTask, includeAll, suffix, taskArnFilter, untilStatus, waiter } from './replication-tasks.fixtures.js';
@@ -56,15 +56,6 @@ let target: { arn: string; id: string };
 let mariaSource: { arn: string; id: string };
 let base: { instanceArn: string; sourceArn: string; targetArn: string };
 
-/** The error a command fails with, for asserting its name and message. */
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The model's DescribeEvents SourceType lists only replication-instance, so task events are picked out here. */
 async function taskEvents(c: DatabaseMigrationServiceClient, id: string) {

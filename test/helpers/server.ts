@@ -51,3 +51,13 @@ export async function startTestServer(opts: { args?: string[]; dataDir?: string;
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The error an SDK command fails with, for asserting its name and message; fails the test when the command succeeds. */
+export async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -20,6 +20,7 @@ import { removeTableStatistics, tableStatisticsOf } from './table-statistics.js'
 import { emptyStats, type ControlTaskReporter } from './task-reporter.js';
 import { taskLifecycle } from './task-lifecycle.js';
 import { checkTableMappings } from './task-mappings.js';
+import { refuseWhileTesting } from './task-testing.js';
 import { unsupportedSettings } from './task-settings.js';
 import type { TaskService } from './task-service.js';
 
@@ -43,6 +44,7 @@ export class TaskRuns {
     const cdc = cdcPositionsOf(input);
     const { task, spec } = store.tx(() => {
       const t = this.tasks.get(scope, input.ReplicationTaskArn);
+      refuseWhileTesting(t, 'start');
       const status = taskLifecycle.move(t.status, 'starting', t.identifier, 'start');
       this.checkStartType(t, startType);
       if (t.migrationType === 'full-load' && givesCdcPosition(cdc)) {

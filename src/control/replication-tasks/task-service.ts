@@ -3,6 +3,7 @@
  * change goes through the lifecycle table, records its event and schedules the step that ends
  * it in one transaction (task-steps.ts). Runs (start, stop, reload) are in task-runs.ts.
  */
+import { endpointWithRole } from '../endpoints/endpoint-role.js';
 import type { Scope } from '../../api/dispatch.js';
 import type { CreateReplicationTaskMessage, ModifyReplicationTaskMessage, MoveReplicationTaskMessage } from '../../api/generated/shapes.js';
 import { invalidParameter } from '../../common/errors.js';
@@ -18,6 +19,7 @@ import type { TaskRecord } from './record.js';
 import { recordTaskEvent, taskMessages } from './task-events.js';
 import { taskLifecycle } from './task-lifecycle.js';
 import { checkTableMappings } from './task-mappings.js';
+import { refuseWhileTesting } from './task-testing.js';
 import { settingsForCreate, settingsForModify } from './task-settings.js';
 import type { TaskSteps } from './task-steps.js';
 
@@ -91,6 +93,7 @@ export class TaskService {
     const tableMappings = input.TableMappings !== undefined ? checkTableMappings(input.TableMappings) : undefined;
     return store.tx(() => {
       const t = this.get(scope, input.ReplicationTaskArn);
+      refuseWhileTesting(t, 'modify');
       const status = taskLifecycle.move(t.status, 'modifying', t.identifier, 'modify');
       let next: TaskRecord = { ...t, status, returnStatus: t.status };
       if (input.ReplicationTaskIdentifier !== undefined) {
@@ -127,6 +130,7 @@ export class TaskService {
       if (target.arn === t.instanceArn) {
         throw invalidParameter(`Replication task ${t.identifier} already runs on replication instance ${target.identifier}; name a different TargetReplicationInstanceArn.`);
       }
+      refuseWhileTesting(t, 'move');
       const status = taskLifecycle.move(t.status, 'moving', t.identifier, 'move');
       this.checkMoveTarget(t, target);
       const { lastFailureMessage: _previous, ...rest } = t;
@@ -141,6 +145,7 @@ export class TaskService {
     const { repos, store } = this.deps;
     return store.tx(() => {
       const t = this.get(scope, arn);
+      refuseWhileTesting(t, 'delete');
       const status = taskLifecycle.move(t.status, 'deleting', t.identifier, 'delete');
       const next = repos.tasks.update({ ...t, status });
       this.steps.settleLater(t.arn);
@@ -174,10 +179,6 @@ export class TaskService {
   }
 
   private endpointIn(scope: Scope, arn: string, role: 'source' | 'target', member: string): EndpointRecord {
-    const e = requireByArn(this.deps.repos.endpoints, scope, arn, 'Endpoint');
-    if (e.endpointType !== role) {
-      throw invalidParameter(`${member} names endpoint ${e.identifier}, which is a ${e.endpointType} endpoint; give a ${role} endpoint.`);
-    }
-    return e;
+    return endpointWithRole(this.deps.repos, scope, arn, role, member);
   }
 }

@@ -57,6 +57,12 @@ export class TaskSteps {
           repos.tasks.delete(arn);
           removeTableStatistics(repos, scope, arn);
           tags.removeAll(arn);
+          // Its premigration assessment runs go with it (their result files stay in the bucket).
+          for (const run of repos.assessmentRuns.list(scope)) {
+            if (run.taskArn !== arn) continue;
+            repos.assessmentRuns.delete(run.arn);
+            tags.removeAll(run.arn);
+          }
           // The task's log file is kept, as DMS keeps a deleted task's CloudWatch logs; it is
           // still readable by ARN (`opendms logs <arn>`, GET /tasks/<arn>/log).
           recordTaskEvent(events, scope, t, ['deletion'], taskMessages.deleted);
