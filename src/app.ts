@@ -14,11 +14,13 @@ import { EventRecorder } from './control/events/event-recorder.js';
 import { Scheduler } from './control/lifecycle/scheduler.js';
 import { createRepositories } from './control/repositories.js';
 import { accountModule } from './control/account/module.js';
+import { assessmentRunModule } from './control/assessment-runs/module.js';
 import { certificateModule } from './control/certificates/module.js';
 import { connectionModule } from './control/connections/module.js';
 import { endpointModule } from './control/endpoints/module.js';
 import { eventModule } from './control/events/module.js';
 import { replicationInstanceModule } from './control/replication-instances/module.js';
+import { replicationConfigModule } from './control/replication-configs/module.js';
 import { replicationTaskModule } from './control/replication-tasks/module.js';
 import { ControlTaskReporter } from './control/replication-tasks/task-reporter.js';
 import { secondaryObjectsPlanner } from './control/replication-tasks/secondary-objects-planner.js';
@@ -36,7 +38,8 @@ import { migrationProjectModule } from './control/migration-projects/module.js';
 import type { ProjectContext } from './control/migration-projects/project-context.js';
 import { StoreProjectContext } from './control/migration-projects/project-context-impl.js';
 import { SecretStore } from './control/secrets/secret-store.js';
-import { LocalObjectStore, type ObjectStore } from './storage/object-store.js';
+import type { ObjectStore } from './storage/object-store.js';
+import { createObjectStore } from './storage/object-store-factory.js';
 import { closeMetadataModels, metadataModelModule } from './control/metadata-models/module.js';
 import { metadataModelProjectHooks } from './control/metadata-models/project-hooks.js';
 import { parseTransformationRules } from './schema-conversion/index.js';
@@ -111,11 +114,15 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   dispatcher.register(eventModule(deps));
   dispatcher.register(accountModule(deps));
   dispatcher.register(replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors }));
+  dispatcher.register(replicationConfigModule(deps, { subnetGroups }));
   // Schema conversion resources. Secrets are read from the store at each use, so a secret put
   // with `opendms secrets` while the server runs is seen at once.
   const secrets = new SecretStore(store, repos.secrets, clock);
   const projects = new StoreProjectContext({ repos, connectors, secrets });
-  const objectStore = new LocalObjectStore(config.resultsDir);
+  // The local results folder, or an S3-compatible server when --s3-endpoint is given.
+  const objectStore = createObjectStore({ resultsDir: config.resultsDir, ...(config.s3 ? { s3: config.s3 } : {}) });
+  // Premigration assessments: checks against the task's databases, results in the object store.
+  dispatcher.register(assessmentRunModule(deps, { connectors, objects: objectStore }));
   dispatcher.register(instanceProfileModule(deps));
   dispatcher.register(dataProviderModule(deps));
   // A project with a request under way is not modified or deleted; deleting one removes its

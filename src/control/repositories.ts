@@ -13,6 +13,8 @@ import type { InstanceProfileRecord } from './instance-profiles/record.js';
 import type { DataProviderRecord } from './data-providers/record.js';
 import type { MigrationProjectRecord } from './migration-projects/record.js';
 import type { SecretRecord } from './secrets/record.js';
+import type { ReplicationConfigRecord } from './replication-configs/record.js';
+import type { AssessmentRunRecord } from './assessment-runs/record.js';
 
 export interface Repositories {
   readonly subnetGroups: ResourceRepository<SubnetGroupRecord>;
@@ -30,6 +32,10 @@ export interface Repositories {
   readonly migrationProjects: ResourceRepository<MigrationProjectRecord>;
   /** The local secret store (control/secrets): one scope for the whole installation. */
   readonly secrets: ResourceRepository<SecretRecord>;
+  /** DMS Serverless replication configs. */
+  readonly replicationConfigs: ResourceRepository<ReplicationConfigRecord>;
+  /** Premigration assessment runs, their individual assessments inside (control/assessment-runs). */
+  readonly assessmentRuns: ResourceRepository<AssessmentRunRecord>;
 }
 
 export function createRepositories(store: Store): Repositories {
@@ -47,5 +53,7 @@ export function createRepositories(store: Store): Repositories {
     dataProviders: new ResourceRepository(store, 'data-provider'),
     migrationProjects: new ResourceRepository(store, 'migration-project'),
     secrets: new ResourceRepository(store, 'local-secret'),
+    replicationConfigs: new ResourceRepository(store, 'replication-config'),
+    assessmentRuns: new ResourceRepository(store, 'assessment-run'),
   };
 }
