@@ -149,6 +149,11 @@ describe('ends of change data capture', () => {
           migrationType: 'full-load-and-cdc',
           task: { arn, identifier, runId: 1 },
         });
+        // During change data capture (a stop during the full load is not the cutover: nothing is advanced then).
+        for (const until = Date.now() + 30_000; !/Applying changes of/.test(run.log()); ) {
+          assert.ok(Date.now() < until, `the run never started applying changes\n${run.log()}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await src.exec(`INSERT INTO ${src.q('orders')} VALUES (900, 'during cdc')`);
         const end = Date.now() + 30_000;
         while ((await dst.rows(`SELECT 1 FROM ${dst.q('orders')} WHERE id = 900`)).length === 0) {
