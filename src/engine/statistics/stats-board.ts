@@ -68,6 +68,8 @@ export interface PreCompletedTable {
 export class StatsBoard {
   private readonly tables: MutableStats[] = [];
   private readonly lastReport = new Map<MutableStats, number>();
+  /** The pending report of throttled changes, if any. */
+  private trailing: NodeJS.Timeout | undefined;
   private readonly preCompleted: ProgressInput[] = [];
   /** The tables of `preCompleted`, index for index. */
   private readonly preCompletedRefs: TableRef[] = [];
@@ -216,6 +218,10 @@ export class StatsBoard {
 
   /** Reports every table and the progress now. */
   flush(): void {
+    if (this.trailing !== undefined) {
+      clearTimeout(this.trailing);
+      this.trailing = undefined;
+    }
     const now = this.opts.clock.now().getTime();
     for (const s of this.tables) this.lastReport.set(s, now);
     this.opts.reporter.tables(this.opts.taskArn, this.opts.runId, this.snapshot());
@@ -225,7 +231,20 @@ export class StatsBoard {
   private report(s: MutableStats, always: boolean): void {
     const now = this.opts.clock.now().getTime();
     const last = this.lastReport.get(s);
-    if (!always && last !== undefined && now - last < (this.opts.throttleMs ?? defaultThrottleMs)) return;
+    const throttleMs = this.opts.throttleMs ?? defaultThrottleMs;
+    if (!always && last !== undefined && now - last < throttleMs) {
+      // A throttled change is still reported once the throttle window ends: the last changes
+      // before a quiet period (e.g. the first change data capture batch right after the full
+      // load's final report) must not wait for the next change to show in the statistics.
+      if (this.trailing === undefined) {
+        this.trailing = setTimeout(() => {
+          this.trailing = undefined;
+          this.flush();
+        }, throttleMs - (now - last));
+        this.trailing.unref();
+      }
+      return;
+    }
     this.flush();
   }
 }
