@@ -22,6 +22,7 @@ import { eventModule } from './control/events/module.js';
 import { replicationInstanceModule } from './control/replication-instances/module.js';
 import { replicationConfigModule } from './control/replication-configs/module.js';
 import { replicationTaskModule } from './control/replication-tasks/module.js';
+import { replicationModule } from './control/replications/module.js';
 import { ControlTaskReporter } from './control/replication-tasks/task-reporter.js';
 import { secondaryObjectsPlanner } from './control/replication-tasks/secondary-objects-planner.js';
 import { taskLogRoute } from './control/replication-tasks/task-log-route.js';
@@ -91,6 +92,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     log,
     settings: {
       provisioningDelayMs: config.provisioningDelayMs,
+      replicationDeprovisionMs: config.replicationDeprovisionMs,
       quotas: config.quotas,
       dataDir: config.dataDir,
       resultsDir: config.resultsDir,
@@ -113,8 +115,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   dispatcher.register(schemaModule(deps, { connectors }));
   dispatcher.register(eventModule(deps));
   dispatcher.register(accountModule(deps));
-  dispatcher.register(replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors }));
-  dispatcher.register(replicationConfigModule(deps, { subnetGroups }));
+  const taskModule = replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors });
+  dispatcher.register(taskModule.handlers);
+  // Serverless replications run on the same task runtime (the tasks' runs, engine and reporter).
+  const replications = replicationModule(deps, { runs: taskModule.runs, connectors });
+  dispatcher.register(replications.handlers);
+  dispatcher.register(replicationConfigModule(deps, { subnetGroups, replications: replications.service }));
   // Schema conversion resources. Secrets are read from the store at each use, so a secret put
   // with `opendms secrets` while the server runs is seen at once.
   const secrets = new SecretStore(store, repos.secrets, clock);

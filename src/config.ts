@@ -18,6 +18,8 @@ export interface Config {
   readonly credentialsFile?: string;
   /** How long a replication instance stays `creating` / `modifying` / `rebooting`. */
   readonly provisioningDelayMs: number;
+  /** How long a stopped or failed DMS Serverless replication keeps its capacity before it is deprovisioned. */
+  readonly replicationDeprovisionMs: number;
   /** Account quotas for DescribeAccountAttributes and ResourceQuotaExceededFault. */
   readonly quotas: Readonly<Record<string, number>>;
 }
@@ -41,6 +43,7 @@ export const options: readonly OptionSpec[] = [
   { flag: '--log-level', env: 'OPENDMS_LOG_LEVEL', description: `Server log level: ${logLevels.join(', ')}.`, default: 'info' },
   { flag: '--credentials-file', env: 'OPENDMS_CREDENTIALS_FILE', description: 'JSON list of {accessKeyId, secretAccessKey, accountId}; when set, SigV4 signatures are verified.', default: '(none: any well-formed signature, loopback only)' },
   { flag: '--provisioning-delay-ms', env: 'OPENDMS_PROVISIONING_DELAY_MS', description: 'Time a replication instance spends creating, modifying or rebooting.', default: '3000' },
+  { flag: '--replication-deprovision-ms', env: 'OPENDMS_REPLICATION_DEPROVISION_MS', description: 'Idle time after which a stopped or failed serverless replication is deprovisioned (ReplicationDeprovisionTime); starting it again provisions again.', default: '3600000' },
   { flag: '--quotas', env: 'OPENDMS_QUOTAS', description: 'Account quotas as NAME=N,NAME=N (e.g. ReplicationInstances=20,EndpointsPerInstance=100).', default: 'DMS defaults' },
 ];
 
@@ -93,6 +96,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const delayText = get('--provisioning-delay-ms') ?? '3000';
   const provisioningDelayMs = Number(delayText);
   if (!Number.isInteger(provisioningDelayMs) || provisioningDelayMs < 0) throw new ConfigError(`--provisioning-delay-ms must be a whole number of milliseconds, got '${delayText}'`);
+  const deprovisionText = get('--replication-deprovision-ms') ?? '3600000';
+  const replicationDeprovisionMs = Number(deprovisionText);
+  if (!Number.isInteger(replicationDeprovisionMs) || replicationDeprovisionMs < 0) {
+    throw new ConfigError(`--replication-deprovision-ms must be a whole number of milliseconds, got '${deprovisionText}'`);
+  }
   const quotas: Record<string, number> = { ...defaultQuotas };
   const quotaText = get('--quotas');
   if (quotaText) {
@@ -106,7 +114,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   }
   const credentialsFile = get('--credentials-file');
   const s3 = s3Settings(get, env);
-  return { host, port, dataDir, resultsDir, ...(s3 ? { s3 } : {}), logLevel, provisioningDelayMs, quotas, ...(credentialsFile ? { credentialsFile: abs(credentialsFile) } : {}) };
+  return { host, port, dataDir, resultsDir, ...(s3 ? { s3 } : {}), logLevel, provisioningDelayMs, replicationDeprovisionMs, quotas, ...(credentialsFile ? { credentialsFile: abs(credentialsFile) } : {}) };
 }
 
 /** The S3 settings when an endpoint is given; S3 settings without one are a mistake, not a silent local fallback. */

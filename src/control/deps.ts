@@ -13,6 +13,8 @@ import type { Repositories } from './repositories.js';
 
 export interface ControlSettings {
   readonly provisioningDelayMs: number;
+  /** Idle time before a stopped serverless replication is deprovisioned (ReplicationDeprovisionTime). */
+  readonly replicationDeprovisionMs: number;
   readonly quotas: Readonly<Record<string, number>>;
   readonly dataDir: string;
   readonly resultsDir: string;

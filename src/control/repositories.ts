@@ -14,6 +14,7 @@ import type { DataProviderRecord } from './data-providers/record.js';
 import type { MigrationProjectRecord } from './migration-projects/record.js';
 import type { SecretRecord } from './secrets/record.js';
 import type { ReplicationConfigRecord } from './replication-configs/record.js';
+import type { ReplicationRecord } from './replications/record.js';
 import type { AssessmentRunRecord } from './assessment-runs/record.js';
 
 export interface Repositories {
@@ -34,6 +35,8 @@ export interface Repositories {
   readonly secrets: ResourceRepository<SecretRecord>;
   /** DMS Serverless replication configs. */
   readonly replicationConfigs: ResourceRepository<ReplicationConfigRecord>;
+  /** DMS Serverless replications, one per config once started (control/replications). */
+  readonly replications: ResourceRepository<ReplicationRecord>;
   /** Premigration assessment runs, their individual assessments inside (control/assessment-runs). */
   readonly assessmentRuns: ResourceRepository<AssessmentRunRecord>;
 }
@@ -54,6 +57,7 @@ export function createRepositories(store: Store): Repositories {
     migrationProjects: new ResourceRepository(store, 'migration-project'),
     secrets: new ResourceRepository(store, 'local-secret'),
     replicationConfigs: new ResourceRepository(store, 'replication-config'),
+    replications: new ResourceRepository(store, 'replication'),
     assessmentRuns: new ResourceRepository(store, 'assessment-run'),
   };
 }

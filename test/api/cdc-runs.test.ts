@@ -7,6 +7,7 @@
  * replication slot.
  */
 import assert from 'node:assert/strict';
+import { until } from '../helpers/wait.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,15 +42,6 @@ async function tableStates(c: DatabaseMigrationServiceClient, arn: string): Prom
   return new Map((out.TableStatistics ?? []).map((t) => [t.TableName!, { state: t.TableState!, inserts: t.Inserts ?? 0 }]));
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[]) {
   describe(`full-load-and-cdc ${engine} -> postgres through the API`, () => {

@@ -1,5 +1,6 @@
 /** Replication instances, their catalogue and maintenance, through the real SDK client. */
 import assert from 'node:assert/strict';
+import { until as untilAtMost } from '../helpers/wait.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,9 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
 
+/** Instance state changes here are quick: 5 s unless told. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> => untilAtMost(what, probe, timeoutMs);
+
 const waiter = (client: DatabaseMigrationServiceClient) => ({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const errorNamed = (name: string, message?: RegExp) => (e: unknown) =>
@@ -62,15 +66,6 @@ async function available(dms: DatabaseMigrationServiceClient, arn: string): Prom
   return describeOne(dms, arn);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A maintenance window that is open now (UTC), for applying deferred changes in a test. */
 /** A 30-minute window three days from now. */

@@ -112,12 +112,13 @@ export class ReplicationConfigService {
     });
   }
 
-  /** Removes the config and its tags at once (it has nothing to deprovision until replications exist); returns it as it was. */
+  /** Removes the config and its tags at once, with its idle replication (and the task behind it); returns it as it was. */
   delete(scope: Scope, arn: string): ReplicationConfigRecord {
     const { repos, store, tags } = this.deps;
     return store.tx(() => {
       const c = this.get(scope, arn);
       assertReplicationIdle(this.replications, scope, c, 'delete');
+      this.replications.released?.(scope, c.arn);
       repos.replicationConfigs.delete(c.arn);
       tags.removeAll(c.arn);
       return c;

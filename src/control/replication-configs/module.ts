@@ -15,6 +15,6 @@ export function replicationConfigModule(
     find: (scope: Scope, identifier: string) => deps.repos.subnetGroups.byIdentifier(scope, identifier.toLowerCase()),
     ensureDefault: (scope: Scope) => shared.subnetGroups.ensureDefault(scope),
   };
-  // Until StartReplication exists no config has a replication; the replications module will pass its statuses here.
+  // The replications module (app.ts) passes its statuses here.
   return replicationConfigHandlers(new ReplicationConfigService(deps, subnetGroups, shared.replications ?? noReplications));
 }

@@ -1,9 +1,8 @@
 /**
  * A replication config may be modified or deleted only while its replication is not under
  * way (DMS User Guide, Serverless limitations: modify in CREATED, STOPPED or FAILED; delete
- * when not running or starting). The replication is another resource (StartReplication,
- * issue 6 §2); this port is where its status plugs in. Until replications exist, no config
- * has one, so every config may be modified and deleted.
+ * when not running or starting). The replication is another resource (control/replications,
+ * which implements this port); a config whose replication never started may always change.
  */
 import type { Scope } from '../../api/dispatch.js';
 import { invalidState } from '../shared/faults.js';
@@ -12,9 +11,11 @@ import type { ReplicationConfigRecord } from './record.js';
 export interface ReplicationStates {
   /** The status of the config's replication, or undefined when none was ever started. */
   statusOf(scope: Scope, configArn: string): string | undefined;
+  /** The config is being deleted (its replication is idle): what belongs to its replication goes too. Inside the caller's transaction. */
+  released?(scope: Scope, configArn: string): void;
 }
 
-/** Before StartReplication exists: no config has a replication. */
+/** No config has a replication (for tests of the config service alone). */
 export const noReplications: ReplicationStates = { statusOf: () => undefined };
 
 /** Replication statuses in which nothing runs, so the config may change or go. */

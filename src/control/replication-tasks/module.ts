@@ -12,7 +12,7 @@ import { TaskSteps } from './task-steps.js';
 export function replicationTaskModule(
   deps: ControlDeps,
   shared: { engine: TaskEngine; reporter: ControlTaskReporter; taskLogs: TaskLogFiles; connectors: Connectors },
-): HandlerTable {
+): { handlers: HandlerTable; runs: TaskRuns } {
   const steps = new TaskSteps(deps);
   // Registered before app.ts starts the scheduler, so steps due during a restart find their handler.
   steps.register();
@@ -22,5 +22,5 @@ export function replicationTaskModule(
   const service = new TaskService(deps, steps, shared.taskLogs);
   const runs = new TaskRuns(deps, service, shared.engine, shared.reporter, shared.connectors);
   runs.resumeInterrupted(interrupted);
-  return replicationTaskHandlers(deps, service, runs);
+  return { handlers: replicationTaskHandlers(deps, service, runs), runs };
 }

@@ -28,7 +28,13 @@ export interface TaskRecord {
   readonly identifier: string;
   readonly sourceEndpointArn: string;
   readonly targetEndpointArn: string;
+  /** The replication instance; for the task behind a serverless replication, its replication config's ARN (no instance). */
   readonly instanceArn: string;
+  /**
+   * Set on the task that backs a DMS Serverless replication (serverless-tasks.ts): it lives in
+   * a scope of its own, so DescribeReplicationTasks and the task operations never see it.
+   */
+  readonly replicationConfigArn?: string;
   readonly migrationType: MigrationType;
   /** As given (validated by parseTableMappings). */
   readonly tableMappings: string;

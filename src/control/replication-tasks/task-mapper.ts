@@ -12,7 +12,8 @@ export interface TaskView {
 const date = (iso: string | undefined): Date | undefined => (iso === undefined ? undefined : new Date(iso));
 const opt = <K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [key]: v } as Record<K, V>));
 
-function toStats(s: TaskStats, now: Date): ReplicationTaskStats {
+/** ReplicationTaskStats (also DMS Serverless's ReplicationStats, which has the same members). */
+export function toStats(s: TaskStats, now: Date): ReplicationTaskStats {
   // Elapsed time of the current run, or of the last one once it ended.
   const elapsed = s.startDate ? Math.max(0, (s.stopDate ? new Date(s.stopDate).getTime() : now.getTime()) - new Date(s.startDate).getTime()) : 0;
   return {

@@ -9,7 +9,7 @@
 import { messageOf } from '../../common/errors.js';
 import type { LogSeverity, RunOutcome, TableStats, TaskProgress, TaskReporter } from '../../engine/ports.js';
 import type { ControlDeps } from '../deps.js';
-import { scopeOfArn } from '../replication-instances/instance-steps.js';
+import { scopeOfTask } from './serverless-tasks.js';
 import type { TaskRecord, TaskStats } from './record.js';
 import { upsertTableStatistics } from './table-statistics.js';
 import { recordTaskEvent, taskMessages } from './task-events.js';
@@ -46,13 +46,13 @@ export class ControlTaskReporter implements TaskReporter {
     this.apply('running', taskArn, runId, (t) => {
       if (t.status !== 'starting') return;
       const next = this.deps.repos.tasks.update({ ...t, status: taskLifecycle.move(t.status, 'running', t.identifier, 'run') });
-      recordTaskEvent(this.deps.events, scopeOfArn(taskArn), next, ['state change'], taskMessages.started);
+      recordTaskEvent(this.deps.events, scopeOfTask(next), next, ['state change'], taskMessages.started);
     });
   }
 
   tables(taskArn: string, runId: number, stats: readonly TableStats[]): void {
     this.apply('tables', taskArn, runId, (t) => {
-      const previous = upsertTableStatistics(this.deps.repos, scopeOfArn(taskArn), taskArn, runId, stats);
+      const previous = upsertTableStatistics(this.deps.repos, scopeOfTask(t), taskArn, runId, stats);
       this.logDetails(t, stats, previous.map((p) => `${p.schemaName}.${p.tableName}:${p.detail ?? ''}`));
     });
   }
@@ -91,7 +91,7 @@ export class ControlTaskReporter implements TaskReporter {
         ? { ...rest, status: taskLifecycle.move(t.status, 'stopped', t.identifier, 'stop'), stopReason: outcome.stopReason, stoppedAt: now, stats }
         : { ...rest, status: taskLifecycle.move(t.status, 'failed', t.identifier, 'fail'), stopReason: outcome.stopReason, lastFailureMessage: outcome.message, stoppedAt: now, stats };
     repos.tasks.update(next);
-    const scope = scopeOfArn(t.arn);
+    const scope = scopeOfTask(t);
     if (outcome.kind === 'stopped') recordTaskEvent(events, scope, next, ['state change'], taskMessages.stopped);
     else recordTaskEvent(events, scope, next, ['failure'], `${taskMessages.failed} ${outcome.message}`);
     return next;

@@ -13,6 +13,7 @@ import type { ControlDeps } from '../deps.js';
 import { ResourceNotFoundFault } from '../../api/generated/errors.js';
 import { invalidState, requireByArn } from '../shared/faults.js';
 import { scopeOfArn } from '../replication-instances/instance-steps.js';
+import { scopeOfTask } from './serverless-tasks.js';
 import { cdcPositionsOf, givesCdcPosition } from './cdc-positions.js';
 import type { TaskRecord } from './record.js';
 import { endpointSpecOf, notYet, runSpecOf } from './run-spec.js';
@@ -57,12 +58,17 @@ export class TaskRuns {
       if (unsupported.length > 0) {
         throw notYet(`Task ${t.identifier} uses settings OpenDMS does not implement yet: ${unsupported.join(', ')}. Set them to false with ModifyReplicationTask to start it.`);
       }
-      const instance = requireByArn(repos.instances, scope, t.instanceArn, 'Replication instance');
-      if (instance.status !== 'available') {
-        throw invalidState(`Replication instance ${instance.identifier} is ${instance.status}; task ${t.identifier} can start once it is available.`);
+      // The task behind a serverless replication has no instance: its capacity is provisioned by the replication.
+      if (t.replicationConfigArn === undefined) {
+        const instance = requireByArn(repos.instances, scope, t.instanceArn, 'Replication instance');
+        if (instance.status !== 'available') {
+          throw invalidState(`Replication instance ${instance.identifier} is ${instance.status}; task ${t.identifier} can start once it is available.`);
+        }
       }
-      const source = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, t.sourceEndpointArn, 'Endpoint'), 'source');
-      const target = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, t.targetEndpointArn, 'Endpoint'), 'target');
+      // Endpoints live in the account's scope (the task behind a serverless replication does not).
+      const endpoints = scopeOfArn(t.arn);
+      const source = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, endpoints, t.sourceEndpointArn, 'Endpoint'), 'source');
+      const target = endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, endpoints, t.targetEndpointArn, 'Endpoint'), 'target');
       checkTableMappings(t.tableMappings);
 
       const previous = tableStatisticsOf(repos, scope, t.arn);
@@ -96,7 +102,7 @@ export class TaskRuns {
   resumeInterrupted(tasks: readonly TaskRecord[]): void {
     for (const t of tasks) {
       try {
-        this.start(scopeOfArn(t.arn), { ReplicationTaskArn: t.arn, StartReplicationTaskType: 'resume-processing' });
+        this.start(scopeOfTask(t), { ReplicationTaskArn: t.arn, StartReplicationTaskType: 'resume-processing' });
         this.deps.log.info('task resumed after a restart', { taskArn: t.arn });
       } catch (err) {
         this.deps.log.warn('task not resumed after a restart', { taskArn: t.arn, error: messageOf(err) });
