@@ -117,18 +117,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   dispatcher.register(accountModule(deps));
   const taskModule = replicationTaskModule(deps, { engine, reporter: taskReporter, taskLogs, connectors });
   dispatcher.register(taskModule.handlers);
-  // Serverless replications run on the same task runtime (the tasks' runs, engine and reporter).
-  const replications = replicationModule(deps, { runs: taskModule.runs, connectors });
+  // The local results folder, or an S3-compatible server when --s3-endpoint is given.
+  const objectStore = createObjectStore({ resultsDir: config.resultsDir, ...(config.s3 ? { s3: config.s3 } : {}) });
+  // Premigration assessments: checks against the task's databases, results in the object store.
+  const assessmentRuns = assessmentRunModule(deps, { connectors, objects: objectStore });
+  dispatcher.register(assessmentRuns.handlers);
+  // Serverless replications run on the same task runtime (the tasks' runs, engine and reporter),
+  // and their premigration assessments are assessment runs of the task behind them.
+  const replications = replicationModule(deps, { runs: taskModule.runs, connectors, assessmentRuns: assessmentRuns.service });
   dispatcher.register(replications.handlers);
   dispatcher.register(replicationConfigModule(deps, { subnetGroups, replications: replications.service }));
   // Schema conversion resources. Secrets are read from the store at each use, so a secret put
   // with `opendms secrets` while the server runs is seen at once.
   const secrets = new SecretStore(store, repos.secrets, clock);
   const projects = new StoreProjectContext({ repos, connectors, secrets });
-  // The local results folder, or an S3-compatible server when --s3-endpoint is given.
-  const objectStore = createObjectStore({ resultsDir: config.resultsDir, ...(config.s3 ? { s3: config.s3 } : {}) });
-  // Premigration assessments: checks against the task's databases, results in the object store.
-  dispatcher.register(assessmentRunModule(deps, { connectors, objects: objectStore }));
   dispatcher.register(instanceProfileModule(deps));
   dispatcher.register(dataProviderModule(deps));
   // A project with a request under way is not modified or deleted; deleting one removes its

@@ -17,6 +17,8 @@ import {
   DeleteReplicationTaskAssessmentRunCommand,
   DeleteReplicationTaskCommand,
   DescribeApplicableIndividualAssessmentsCommand,
+  CreateReplicationConfigCommand,
+  DeleteReplicationConfigCommand,
   DescribeReplicationTaskAssessmentResultsCommand,
   DescribeReplicationTaskAssessmentRunsCommand,
   DescribeReplicationTaskIndividualAssessmentsCommand,
@@ -201,6 +203,32 @@ describe('DescribeApplicableIndividualAssessments', () => {
       dms.send(new DescribeApplicableIndividualAssessmentsCommand({ ReplicationInstanceArn: `${instance.arn}X`, SourceEngineName: 'mariadb', TargetEngineName: 'postgres', MigrationType: 'cdc' })),
     );
     assert.ok(noInstanceFound instanceof ResourceNotFoundFault);
+  });
+
+  it('lists the assessments of a DMS Serverless replication config: its engines and replication type', async () => {
+    const config = await dms.send(
+      new CreateReplicationConfigCommand({
+        ReplicationConfigIdentifier: uniqueName('arun-cfg'),
+        SourceEndpointArn: mariaSourceArn,
+        TargetEndpointArn: pgBase.targetArn,
+        ReplicationType: 'cdc',
+        ComputeConfig: { MaxCapacityUnits: 2 },
+        TableMappings: includeAll(mariaSource),
+      }),
+    );
+    const arn = config.ReplicationConfig!.ReplicationConfigArn!;
+    try {
+      const names = (await dms.send(new DescribeApplicableIndividualAssessmentsCommand({ ReplicationConfigArn: arn }))).IndividualAssessmentNames!;
+      const modelled = (await dms.send(new DescribeApplicableIndividualAssessmentsCommand({ SourceEngineName: 'mariadb', TargetEngineName: 'postgres', MigrationType: 'cdc', MaxRecords: 100 }))).IndividualAssessmentNames!;
+      assert.deepEqual(names.slice(0, 20), modelled.slice(0, 20));
+      assert.ok(names.includes('mariadb-check-binlog-format'), names.join(','));
+      const mixed = await failure(dms.send(new DescribeApplicableIndividualAssessmentsCommand({ ReplicationConfigArn: arn, MigrationType: 'cdc' })));
+      assert.equal(mixed.name, 'InvalidParameterCombinationException');
+      const unknown = await failure(dms.send(new DescribeApplicableIndividualAssessmentsCommand({ ReplicationConfigArn: `${arn}X` })));
+      assert.ok(unknown instanceof ResourceNotFoundFault, String(unknown));
+    } finally {
+      await dms.send(new DeleteReplicationConfigCommand({ ReplicationConfigArn: arn }));
+    }
   });
 });
 

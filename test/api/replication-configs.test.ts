@@ -26,7 +26,7 @@ import {
   type ReplicationConfig,
 } from '@aws-sdk/client-database-migration-service';
 import { aws, awsBin, awsCliMissing } from '../helpers/aws-cli.js';
-import { startTestServer, uniqueName, type TestServer, failure } from '../helpers/server.js';
+import { startTestServer, uniqueName, type TestServer, failure, expectFault } from '../helpers/server.js';
 import { assertReplicationIdle, idleReplicationStatuses } from '../../src/control/replication-configs/replication-state.js';
 import type { ReplicationConfigRecord } from '../../src/control/replication-configs/record.js';
 import { createEndpoint, includeAll, suffix } from './replication-tasks.fixtures.js';
@@ -44,11 +44,6 @@ let oracleSource: { arn: string; id: string };
 let s3Target: { arn: string; id: string };
 
 
-async function expectFault(p: Promise<unknown>, name: string, message: RegExp): Promise<void> {
-  const err = await failure(p);
-  assert.equal(err.name, name, `${err.name}: ${err.message}`);
-  assert.match(err.message, message);
-}
 
 const baseInput = (extra: Partial<CreateReplicationConfigCommandInput> = {}): CreateReplicationConfigCommandInput => ({
   ReplicationConfigIdentifier: uniqueName('cfg'),

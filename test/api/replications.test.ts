@@ -28,7 +28,8 @@ import {
 } from '@aws-sdk/client-database-migration-service';
 import { dropTaskSlot } from '../helpers/cdc-workload.js';
 import { pgCreateDatabase, pgDropDatabase, pgExec, pgQuery } from '../helpers/databases.js';
-import { failure, startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
+import { expectFault, startTestServer, uniqueName, type TestServer } from '../helpers/server.js';
+import { describeReplication } from './replications.fixtures.js';
 import { createEndpoint, includeAll, suffix } from './replication-tasks.fixtures.js';
 
 const sfx = suffix();
@@ -43,17 +44,8 @@ let sourceArn: string;
 let targetArn: string;
 const slots: string[] = [];
 
-async function expectFault(p: Promise<unknown>, name: string, message: RegExp): Promise<void> {
-  const err = await failure(p);
-  assert.equal(err.name, name, `${err.name}: ${err.message}`);
-  assert.match(err.message, message);
-}
 
-async function replicationOf(configArn: string, client = dms): Promise<Replication> {
-  const out = await client.send(new DescribeReplicationsCommand({ Filters: [{ Name: 'replication-config-arn', Values: [configArn] }] }));
-  assert.equal(out.Replications?.length, 1);
-  return out.Replications[0]!;
-}
+const replicationOf = (configArn: string, client = dms): Promise<Replication> => describeReplication(client, configArn);
 
 
 const targetCount = async (db = tgtDb): Promise<number> => {
@@ -112,9 +104,9 @@ describe('DMS Serverless replications', () => {
     await expectFault(dms.send(new StartReplicationCommand({ ReplicationConfigArn: configArn, StartReplicationType: 'resume-processing' })), 'InvalidParameterValueException', /never run/);
     await expectFault(dms.send(new StartReplicationCommand({ ReplicationConfigArn: configArn, StartReplicationType: 'sideways' })), 'InvalidParameterValueException', /StartReplicationType/);
     await expectFault(
-      dms.send(new StartReplicationCommand({ ReplicationConfigArn: configArn, StartReplicationType: 'start-replication', PremigrationAssessmentSettings: '{}' })),
-      'NotImplementedException',
-      /PremigrationAssessmentSettings is not supported/,
+      dms.send(new StartReplicationCommand({ ReplicationConfigArn: configArn, StartReplicationType: 'start-replication', PremigrationAssessmentSettings: '{"Bogus":1}' })),
+      'InvalidParameterValueException',
+      /keys DMS does not know: Bogus/,
     );
     assert.deepEqual((await dms.send(new DescribeReplicationsCommand({}))).Replications, []);
 

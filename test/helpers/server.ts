@@ -61,3 +61,10 @@ export async function failure(p: Promise<unknown>): Promise<Error & { $metadata?
   }
   throw new Error('expected the call to fail');
 }
+
+/** Fails the test unless the command fails with the fault `name` and a message matching `message`. */
+export async function expectFault(p: Promise<unknown>, name: string, message: RegExp): Promise<void> {
+  const err = await failure(p);
+  if (err.name !== name) throw new Error(`expected ${name}, got ${err.name}: ${err.message}`);
+  if (!message.test(err.message)) throw new Error(`the ${name} message does not match ${message}: ${err.message}`);
+}

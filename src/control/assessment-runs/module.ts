@@ -12,11 +12,11 @@ import { assessmentRunHandlers } from './handlers.js';
 import { AssessmentRunExecutor } from './run-executor.js';
 import { AssessmentRunService } from './run-service.js';
 
-export function assessmentRunModule(deps: ControlDeps, shared: { connectors: Connectors; objects: ObjectStore }): HandlerTable {
+export function assessmentRunModule(deps: ControlDeps, shared: { connectors: Connectors; objects: ObjectStore }): { handlers: HandlerTable; service: AssessmentRunService } {
   const executor = new AssessmentRunExecutor(deps, shared.connectors, shared.objects);
   // Runs do not survive the process: those a previous one left under way end here, before any request.
   const settled = executor.recover();
   if (settled > 0) deps.log.warn('assessment runs interrupted by a restart were ended', { count: settled });
   const service = new AssessmentRunService(deps, shared.objects, executor);
-  return assessmentRunHandlers(deps, service, new DataTypeAssessments(deps, service, shared.objects));
+  return { handlers: assessmentRunHandlers(deps, service, new DataTypeAssessments(deps, service, shared.objects)), service };
 }

@@ -5,7 +5,7 @@
  * the work starts after it commits (run-executor.ts).
  */
 import type { Scope } from '../../api/dispatch.js';
-import { ResourceAlreadyExistsFault, ResourceNotFoundFault, S3AccessDeniedFault, S3ResourceNotFoundFault } from '../../api/generated/errors.js';
+import { ResourceAlreadyExistsFault, S3AccessDeniedFault, S3ResourceNotFoundFault } from '../../api/generated/errors.js';
 import type { DescribeApplicableIndividualAssessmentsMessage, StartReplicationTaskAssessmentRunMessage } from '../../api/generated/shapes.js';
 import { applicableAssessments, assessmentNames, type MigrationType } from '../../assessment/index.js';
 import { invalidCombination, invalidParameter } from '../../common/errors.js';
@@ -13,6 +13,7 @@ import { resourceId } from '../../common/ids.js';
 import { ObjectStoreError, type ObjectStore } from '../../storage/object-store.js';
 import type { ControlDeps } from '../deps.js';
 import type { TaskRecord } from '../replication-tasks/record.js';
+import { scopeOfArn } from '../replication-instances/instance-steps.js';
 import { beginTesting, checkAssessable } from '../replication-tasks/task-testing.js';
 import { formatArn } from '../shared/arn.js';
 import { invalidState, notFound, requireByArn } from '../shared/faults.js';
@@ -68,8 +69,10 @@ export class AssessmentRunService {
     const { store, repos, tags, clock } = this.deps;
     const run = store.tx(() => {
       const { task, names } = this.prepare(scope, taskArn, spec);
-      const arn = formatArn(scope, 'assessment-run', resourceId());
-      const individuals: IndividualRecord[] = names.map((n) => ({ arn: formatArn(scope, 'individual-assessment', resourceId()), name: n, status: 'pending' }));
+      // ARNs name the real region, also for a run of the task behind a serverless replication (stored in a scope of its own).
+      const arnScope = task.replicationConfigArn !== undefined ? scopeOfArn(task.arn) : scope;
+      const arn = formatArn(arnScope, 'assessment-run', resourceId());
+      const individuals: IndividualRecord[] = names.map((n) => ({ arn: formatArn(arnScope, 'individual-assessment', resourceId()), name: n, status: 'pending' }));
       const r: AssessmentRunRecord = {
         arn,
         identifier: runIdentifier(task.arn, spec.name, spec.legacy),
@@ -155,24 +158,30 @@ export class AssessmentRunService {
 
   /** The individual assessments that apply to the task's endpoints and migration type. */
   applicableTo(scope: Scope, t: TaskRecord): string[] {
-    const source = requireByArn(this.deps.repos.endpoints, scope, t.sourceEndpointArn, 'Endpoint');
-    const target = requireByArn(this.deps.repos.endpoints, scope, t.targetEndpointArn, 'Endpoint');
+    // The task behind a serverless replication is stored in a scope of its own; its endpoints are the account's.
+    const endpointScope = t.replicationConfigArn !== undefined ? scopeOfArn(t.arn) : scope;
+    const source = requireByArn(this.deps.repos.endpoints, endpointScope, t.sourceEndpointArn, 'Endpoint');
+    const target = requireByArn(this.deps.repos.endpoints, endpointScope, t.targetEndpointArn, 'Endpoint');
     return applicableAssessments(source.engineName, target.engineName, t.migrationType);
   }
 
   /**
-   * DescribeApplicableIndividualAssessments: by task alone, or by the task-modelling members
+   * DescribeApplicableIndividualAssessments: by task alone, by replication config alone, or by the task-modelling members
    * (SourceEngineName, TargetEngineName, MigrationType, and a ReplicationInstanceArn that must
    * exist if given), or every assessment OpenDMS knows when nothing is given.
    */
   applicable(scope: Scope, input: DescribeApplicableIndividualAssessmentsMessage): string[] {
     const { repos } = this.deps;
-    if (input.ReplicationConfigArn !== undefined) {
-      throw new ResourceNotFoundFault(
-        `Replication config ${input.ReplicationConfigArn} not found: DMS Serverless replication configs are not implemented in OpenDMS; give ReplicationTaskArn, or SourceEngineName, TargetEngineName and MigrationType.`,
-      );
-    }
     const modelling = [input.ReplicationInstanceArn, input.SourceEngineName, input.TargetEngineName, input.MigrationType];
+    if (input.ReplicationConfigArn !== undefined) {
+      if (input.ReplicationTaskArn !== undefined || modelling.some((v) => v !== undefined)) {
+        throw invalidCombination('ReplicationConfigArn is given alone: the replication config determines the engines and the replication type. Leave out ReplicationTaskArn, ReplicationInstanceArn, SourceEngineName, TargetEngineName and MigrationType.');
+      }
+      const c = requireByArn(repos.replicationConfigs, scope, input.ReplicationConfigArn, 'Replication config');
+      const source = requireByArn(repos.endpoints, scope, c.sourceEndpointArn, 'Endpoint');
+      const target = requireByArn(repos.endpoints, scope, c.targetEndpointArn, 'Endpoint');
+      return applicableAssessments(source.engineName, target.engineName, c.replicationType);
+    }
     if (input.ReplicationTaskArn !== undefined) {
       if (modelling.some((v) => v !== undefined)) {
         throw invalidCombination('ReplicationTaskArn is given alone: the task determines the engines and the migration type. Leave out ReplicationInstanceArn, SourceEngineName, TargetEngineName and MigrationType.');

@@ -1,6 +1,7 @@
 /** Replication records (with their config and the task behind them) -> the AWS Replication shape. */
 import type { ProvisionData, Replication } from '../../api/generated/shapes.js';
 import { toStats } from '../replication-tasks/task-mapper.js';
+import { toPremigrationStatus } from './premigration.js';
 import type { ReplicationService, ReplicationView } from './replication-service.js';
 
 const opt = <K extends string, V>(key: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [key]: v } as Record<K, V>));
@@ -21,7 +22,7 @@ export function toReplication(v: ReplicationView, service: ReplicationService, n
     TargetEndpointArn: config.targetEndpointArn,
     ReplicationType: config.replicationType,
     Status: status,
-    ...opt('ProvisionData', provisionData(r.stage, status, r.provisioning)),
+    ...opt('ProvisionData', provisionData(r.stage, status, r.provisioning, r.newProvisioning)),
     ...opt('StopReason', stopReason),
     ...(failure !== undefined ? { FailureMessages: [failure] } : {}),
     ...(task?.stats ? { ReplicationStats: toStats(task.stats, now) } : {}),
@@ -34,10 +35,11 @@ export function toReplication(v: ReplicationView, service: ReplicationService, n
     ReplicationUpdateTime: new Date(r.updatedAt),
     ...opt('ReplicationLastStopTime', date(lastStop)),
     ...opt('ReplicationDeprovisionTime', deprovisionAt),
+    ...(v.assessments.length > 0 ? { PremigrationAssessmentStatuses: v.assessments.map(({ assessment, run }) => toPremigrationStatus(assessment, run)) } : {}),
   };
 }
 
-function provisionData(stage: string, status: string, p: ReplicationView['record']['provisioning']): ProvisionData | undefined {
+function provisionData(stage: string, status: string, p: ReplicationView['record']['provisioning'], next: ReplicationView['record']['newProvisioning']): ProvisionData | undefined {
   if (stage === 'calculating_capacity') return { ProvisionState: 'provisioning', IsNewProvisioningAvailable: false };
   if (!p) return undefined;
   const state = status === 'deprovisioned' ? 'deprovisioned' : stage === 'provisioning_capacity' ? 'provisioning' : 'provisioned';
@@ -45,6 +47,7 @@ function provisionData(stage: string, status: string, p: ReplicationView['record
     ProvisionState: state,
     ProvisionedCapacityUnits: state === 'deprovisioned' ? 0 : p.units,
     DateProvisioned: new Date(p.dateProvisioned),
-    IsNewProvisioningAvailable: false,
+    IsNewProvisioningAvailable: next !== undefined,
+    ...(next ? { DateNewProvisioningDataAvailable: new Date(next.date), ReasonForNewProvisioningData: next.reason } : {}),
   };
 }

@@ -11,6 +11,8 @@ import type { ReloadReplicationTablesMessage, StartReplicationMessage } from '..
 import { invalidParameter, messageOf } from '../../common/errors.js';
 import type { Connectors } from '../../connectors/registry.js';
 import type { StartType } from '../../engine/ports.js';
+import { applicableAssessments } from '../../assessment/index.js';
+import type { AssessmentRunService } from '../assessment-runs/run-service.js';
 import type { ControlDeps } from '../deps.js';
 import type { ReplicationConfigRecord } from '../replication-configs/record.js';
 import { idleReplicationStatuses, type ReplicationStates } from '../replication-configs/replication-state.js';
@@ -23,6 +25,8 @@ import { unsupportedSettings } from '../replication-tasks/task-settings.js';
 import type { TaskRuns } from '../replication-tasks/task-runs.js';
 import { formatArn, parseArn } from '../shared/arn.js';
 import { invalidState, requireByArn } from '../shared/faults.js';
+import type { AssessmentRunRecord } from '../assessment-runs/record.js';
+import { parsePremigrationSettings, type PremigrationAssessment } from './premigration.js';
 import { preRunStages, replicationArnOf, type ReplicationRecord } from './record.js';
 
 const startTypes: readonly StartType[] = ['start-replication', 'resume-processing', 'reload-target'];
@@ -32,6 +36,8 @@ export interface ReplicationView {
   readonly record: ReplicationRecord;
   readonly config: ReplicationConfigRecord;
   readonly task: TaskRecord | undefined;
+  /** The premigration assessments of its starts whose runs exist, oldest first (PremigrationAssessmentStatuses). */
+  readonly assessments: readonly { readonly assessment: PremigrationAssessment; readonly run: AssessmentRunRecord }[];
 }
 
 /** The ARN of the task behind a config's replication: `--` cannot appear in a ResourceIdentifier, so it never collides with a user's task. */
@@ -47,6 +53,8 @@ export class ReplicationService implements ReplicationStates {
     private readonly connectors: Connectors,
     /** Schedules the first serverless step of a start (replication-steps.ts); called inside the start's transaction. */
     private readonly firstStep: (r: ReplicationRecord) => void,
+    /** Premigration assessments (PremigrationAssessmentSettings) are runs of the task behind the replication. */
+    private readonly assessmentRuns: AssessmentRunService,
   ) {}
 
   /** ReplicationStates: the status DescribeReplications shows, for ModifyReplicationConfig / DeleteReplicationConfig. */
@@ -64,7 +72,10 @@ export class ReplicationService implements ReplicationStates {
     const task = this.taskOf(scope, r);
     repos.replications.delete(r.arn);
     this.deps.scheduler.cancel(replicationStepKind, r.arn);
+    this.deps.scheduler.cancel(replicationCapacityKind, r.arn);
     if (task) {
+      // Its premigration assessment runs (in the task's scope) go with it; their result files stay.
+      for (const run of repos.assessmentRuns.list(serverlessScope(scope))) if (run.taskArn === task.arn) repos.assessmentRuns.delete(run.arn);
       repos.tasks.delete(task.arn);
       removeTableStatistics(repos, serverlessScope(scope), task.arn);
       // What change data capture created on the source (the replication slot) is dropped in the background.
@@ -74,11 +85,6 @@ export class ReplicationService implements ReplicationStates {
 
   start(scope: Scope, input: StartReplicationMessage): ReplicationView {
     const { store, repos, clock } = this.deps;
-    if (input.PremigrationAssessmentSettings !== undefined) {
-      throw notYet(
-        'StartReplication with PremigrationAssessmentSettings is not supported by OpenDMS yet: premigration assessments of serverless replications are not built. Start the replication without PremigrationAssessmentSettings.',
-      );
-    }
     const startType = input.StartReplicationType as StartType;
     if (!startTypes.includes(startType)) {
       throw invalidParameter(`StartReplicationType '${input.StartReplicationType}' is not valid: use one of ${startTypes.join(', ')}.`);
@@ -114,8 +120,22 @@ export class ReplicationService implements ReplicationStates {
         throw notYet(`Config ${config.identifier} uses settings OpenDMS does not implement yet: ${unsupported.join(', ')}. Set them to false with ModifyReplicationConfig to start it.`);
       }
       // Both endpoints must be usable now (the same checks as a task's start).
-      endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, config.sourceEndpointArn, 'Endpoint'), 'source');
-      endpointSpecOf(repos, this.connectors, requireByArn(repos.endpoints, scope, config.targetEndpointArn, 'Endpoint'), 'target');
+      const source = requireByArn(repos.endpoints, scope, config.sourceEndpointArn, 'Endpoint');
+      const target = requireByArn(repos.endpoints, scope, config.targetEndpointArn, 'Endpoint');
+      endpointSpecOf(repos, this.connectors, source, 'source');
+      endpointSpecOf(repos, this.connectors, target, 'target');
+      const seq = (existing?.startSeq ?? 0) + 1;
+      const assessment =
+        input.PremigrationAssessmentSettings === undefined
+          ? undefined
+          : parsePremigrationSettings(input.PremigrationAssessmentSettings, {
+              scope,
+              configId: config.identifier,
+              seq,
+              now: clock.now(),
+              applicable: applicableAssessments(source.engineName, target.engineName, config.replicationType),
+            });
+      const assessments = [...(existing?.assessments ?? []), ...(assessment ? [assessment] : [])];
 
       this.syncTask(scope, config, task);
       const now = clock.now().toISOString();
@@ -125,9 +145,12 @@ export class ReplicationService implements ReplicationStates {
         configArn: config.arn,
         taskArn: taskArnOf(config),
         stage: preRunStages[0],
-        startSeq: (existing?.startSeq ?? 0) + 1,
+        startSeq: seq,
         startType,
         ...cdc,
+        ...(assessments.length > 0 ? { assessments } : {}),
+        // The last observed change rate sizes this start's capacity (calculating_capacity); a pending new provisioning applies now.
+        ...(existing?.changeRate ? { changeRate: existing.changeRate } : {}),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
         ...(existing?.lastStopTime ? { lastStopTime: existing.lastStopTime } : {}),
@@ -143,7 +166,7 @@ export class ReplicationService implements ReplicationStates {
   /** Stops the replication: before its run, at once; during its run, through the task's stop (`stopping`, then `stopped`). Never deprovisions. */
   stop(scope: Scope, configArn: string): ReplicationView {
     const { store, repos, clock } = this.deps;
-    const { record, stopTask } = store.tx(() => {
+    const { record, stopTask, cancelRun } = store.tx(() => {
       const config = this.config(scope, configArn);
       const r = repos.replications.get(replicationArnOf(config.arn));
       const task = r ? this.taskOf(scope, r) : undefined;
@@ -155,11 +178,25 @@ export class ReplicationService implements ReplicationStates {
       const now = clock.now().toISOString();
       if (r.stage !== 'run') {
         this.deps.scheduler.cancel(replicationStepKind, r.arn);
-        return { record: repos.replications.update({ ...r, stage: 'stopped', stopReason: 'Stop Reason NORMAL', lastStopTime: now, updatedAt: now }), stopTask: false };
+        // A premigration assessment under way for this start is cancelled (the task leaves `testing` when it ends).
+        const runArn = r.assessments?.find((a) => a.seq === r.startSeq)?.runArn;
+        const run = runArn !== undefined ? repos.assessmentRuns.get(runArn) : undefined;
+        return {
+          record: repos.replications.update({ ...r, stage: 'stopped', stopReason: 'Stop Reason NORMAL', lastStopTime: now, updatedAt: now }),
+          stopTask: false,
+          cancelRun: run && ['starting', 'provisioning', 'running'].includes(run.status) ? run.arn : undefined,
+        };
       }
-      return { record: repos.replications.update({ ...r, updatedAt: now }), stopTask: true };
+      return { record: repos.replications.update({ ...r, updatedAt: now }), stopTask: true, cancelRun: undefined };
     });
     if (stopTask) this.runs.stop(serverlessScope(scope), record.taskArn);
+    if (cancelRun !== undefined) {
+      try {
+        this.assessmentRuns.cancel(serverlessScope(scope), cancelRun);
+      } catch (err) {
+        this.deps.log.debug('premigration assessment not cancelled', { configArn, error: messageOf(err) });
+      }
+    }
     return this.viewOf(scope, record);
   }
 
@@ -204,7 +241,11 @@ export class ReplicationService implements ReplicationStates {
   }
 
   viewOf(scope: Scope, r: ReplicationRecord): ReplicationView {
-    return { record: r, config: this.deps.repos.replicationConfigs.get(r.configArn)!, task: this.taskOf(scope, r) };
+    const assessments = (r.assessments ?? []).flatMap((assessment) => {
+      const run = assessment.runArn !== undefined ? this.deps.repos.assessmentRuns.get(assessment.runArn) : undefined;
+      return run ? [{ assessment, run }] : [];
+    });
+    return { record: r, config: this.deps.repos.replicationConfigs.get(r.configArn)!, task: this.taskOf(scope, r), assessments };
   }
 
   /**
@@ -293,3 +334,5 @@ export class ReplicationService implements ReplicationStates {
 }
 
 export const replicationStepKind = 'replication.step';
+/** The periodic re-evaluation of a running replication's capacity (replication-steps.ts). */
+export const replicationCapacityKind = 'replication.capacity';
