@@ -15,6 +15,8 @@ import {
   CreateReplicationConfigCommand,
   CreateReplicationSubnetGroupCommand,
   DeleteReplicationConfigCommand,
+  DeleteReplicationSubnetGroupCommand,
+  DeleteEndpointCommand,
   DescribeReplicationConfigsCommand,
   ListTagsForResourceCommand,
   ModifyReplicationConfigCommand,
@@ -416,6 +418,18 @@ describe('DeleteReplicationConfig', () => {
     const reused = await create({ ReplicationConfigIdentifier: id });
     assert.notEqual(reused.ReplicationConfigArn, arn);
     assert.deepEqual((await dms.send(new ListTagsForResourceCommand({ ResourceArn: reused.ReplicationConfigArn! }))).TagList ?? [], []);
+  });
+
+  it('is what frees its endpoints and subnet group: deleting them while a config uses them is InvalidResourceStateFault', async () => {
+    const source = await createEndpoint(dms, { EndpointType: 'source', DatabaseName: 'postgres' });
+    const group = uniqueName('cfg-group');
+    await dms.send(new CreateReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: group, ReplicationSubnetGroupDescription: 'used by a config', SubnetIds: ['subnet-0c1', 'subnet-0d2'] }));
+    const c = await create({ SourceEndpointArn: source.arn, ComputeConfig: { MaxCapacityUnits: 2, ReplicationSubnetGroupId: group } });
+    await expectFault(dms.send(new DeleteEndpointCommand({ EndpointArn: source.arn })), 'InvalidResourceStateFault', new RegExp(`used by replication config\\(s\\) ${c.ReplicationConfigIdentifier}`));
+    await expectFault(dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: group })), 'InvalidResourceStateFault', new RegExp(`in use by replication config\\(s\\) ${c.ReplicationConfigIdentifier}`));
+    await dms.send(new DeleteReplicationConfigCommand({ ReplicationConfigArn: c.ReplicationConfigArn! }));
+    await dms.send(new DeleteEndpointCommand({ EndpointArn: source.arn }));
+    await dms.send(new DeleteReplicationSubnetGroupCommand({ ReplicationSubnetGroupIdentifier: group }));
   });
 
   it('is invisible to another account', async () => {

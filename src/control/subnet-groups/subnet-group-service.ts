@@ -100,6 +100,12 @@ export class SubnetGroupService {
           `Replication subnet group ${current.identifier} is in use by replication instance(s) ${users.map((u) => u.identifier).join(', ')}; delete or modify them first.`,
         );
       }
+      const configs = repos.replicationConfigs.list(scope).filter((c) => c.compute.replicationSubnetGroupId === current.identifier);
+      if (configs.length > 0) {
+        throw invalidState(
+          `Replication subnet group ${current.identifier} is in use by replication config(s) ${configs.map((c) => c.identifier).join(', ')}; delete or modify them first.`,
+        );
+      }
       repos.subnetGroups.delete(current.arn);
       tags.removeAll(current.arn);
     });
