@@ -8,7 +8,9 @@
 #               ssl=on with a test CA (/etc/opendms-test/ca.pem; server cert for localhost
 #               and 127.0.0.1; /etc/opendms-test/other-ca.pem is an unrelated CA).
 #   MariaDB:    binary log on, binlog_format=ROW, binlog_row_image=FULL, server_id=1,
-#               local_infile on (bulk load), enough connections for parallel tests.
+#               local_infile on (bulk load), enough connections for parallel tests;
+#               binlog_row_metadata=FULL where the server has it (MariaDB 10.5+), so TABLE_MAP
+#               events carry column names (capture decodes rows by the names they had then).
 #
 # Needs root (it edits the server configuration). Safe to run on a developer machine: it
 # only raises settings and marks its own block in my.cnf.
@@ -127,6 +129,13 @@ if ! my_ready; then
   wait_my
 fi
 my_var() { mariadb -uroot -h127.0.0.1 -Nse "select @@$1"; }
+# binlog_row_metadata: MariaDB 10.5+ (MySQL 8.0.1+); older servers refuse to start with it.
+my_version=$(my_var version)
+row_metadata=0
+case "$my_version" in
+  *MariaDB*) [ "$(printf '%s\n' 10.5 "${my_version%%-*}" | sort -V | head -n1)" = 10.5 ] && row_metadata=1 ;;
+  *) [ "$(printf '%s\n' 8.0.1 "${my_version%%-*}" | sort -V | head -n1)" = 8.0.1 ] && row_metadata=1 ;;
+esac
 wanted=$(cat <<'CNF'
 # BEGIN opendms (scripts/services/setup.sh): row-based binlog for change data capture
 [mariadbd]
@@ -140,14 +149,21 @@ max_connections = 300
 # END opendms
 CNF
 )
+if [ "$row_metadata" = 1 ]; then
+  wanted=${wanted/$'\n'# END opendms/$'\n'binlog_row_metadata = FULL$'\n'# END opendms}
+fi
 if ! grep -q '^# BEGIN opendms' "$cnf"; then
   printf '\n%s\n' "$wanted" >> "$cnf"
+elif [ "$row_metadata" = 1 ] && ! grep -q '^binlog_row_metadata' "$cnf"; then
+  # A block written by an older version of this script: add the line to it.
+  sed -i 's/^# END opendms$/binlog_row_metadata = FULL\n# END opendms/' "$cnf"
 fi
-if [ "$(my_var log_bin)" != "1" ] || [ "$(my_var binlog_format)" != "ROW" ] || [ "$(my_var binlog_row_image)" != "FULL" ] || [ "$(my_var server_id)" = "0" ]; then
+if [ "$(my_var log_bin)" != "1" ] || [ "$(my_var binlog_format)" != "ROW" ] || [ "$(my_var binlog_row_image)" != "FULL" ] || [ "$(my_var server_id)" = "0" ] \
+  || { [ "$row_metadata" = 1 ] && [ "$(my_var binlog_row_metadata)" != "FULL" ]; }; then
   log "restarting MariaDB to apply the row-based binary log"
   mariadb-admin -uroot -h127.0.0.1 shutdown || true
   for _ in $(seq 1 60); do pgrep -x mariadbd >/dev/null || break; sleep 0.5; done
   my_start
   wait_my
 fi
-log "MariaDB $(my_var version): log_bin=$(my_var log_bin) binlog_format=$(my_var binlog_format) binlog_row_image=$(my_var binlog_row_image) server_id=$(my_var server_id)"
+log "MariaDB $(my_var version): log_bin=$(my_var log_bin) binlog_format=$(my_var binlog_format) binlog_row_image=$(my_var binlog_row_image) server_id=$(my_var server_id)$([ "$row_metadata" = 1 ] && echo " binlog_row_metadata=$(my_var binlog_row_metadata)")"

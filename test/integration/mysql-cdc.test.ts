@@ -3,7 +3,8 @@
  * prerequisites, positions, every change kind on a table of every type (oracle: what the full
  * load's read() yields for the same rows), transactions (multi-statement, rolled back), table
  * selection, source DDL (ALTER/CREATE/RENAME/DROP TABLE as DdlChanges, watching a created
- * table), resuming from a delivered position, lost history, abort, back-pressure; and the
+ * table), column names as written when catching up past a RENAME COLUMN (TABLE_MAP names),
+ * resuming from a delivered position, lost history, abort, back-pressure; and the
  * pure decoders the server cannot exercise here (MySQL's binary JSON, compressed events).
  */
 import assert from 'node:assert/strict';
@@ -488,6 +489,49 @@ describe('MySQL/MariaDB change capture (row-based binlog)', () => {
       assert.match(JSON.stringify(late[1]), /ddl_late .*no longer exists on the source/);
     } finally {
       await stream.close();
+    }
+  });
+
+  it('names the columns of rows read while catching up as they were written (TABLE_MAP column names, binlog_row_metadata=FULL)', async () => {
+    const rdb = `${db}_rename`;
+    await q(`CREATE DATABASE \`${rdb}\``);
+    const t = { schema: rdb, name: 'ren' };
+    const o = { taskId: `${opts.taskId}-rename`, tables: [t] };
+    const cap = await openMysqlChangeCapture({ ...base, database: rdb }, sig());
+    try {
+      assert.equal((await q<{ v: string }>('SELECT @@global.binlog_row_metadata AS v'))[0]!.v, 'FULL', 'npm run services:setup sets binlog_row_metadata = FULL');
+      await q(`CREATE TABLE \`${rdb}\`.ren (id INT PRIMARY KEY, old_name VARCHAR(20), n INT UNSIGNED)`);
+      const from = await cap.prepare(o, sig());
+      const stream = await cap.openStream(o, from, sig());
+      try {
+        // Everything is written before the stream is read: it decodes the first rows after
+        // the RENAME COLUMN has reached the catalog (catching up).
+        await q(`INSERT INTO \`${rdb}\`.ren VALUES (1, 'before', 4294967295)`);
+        await q(`UPDATE \`${rdb}\`.ren SET old_name = 'before2' WHERE id = 1`);
+        await q(`ALTER TABLE \`${rdb}\`.ren RENAME COLUMN old_name TO new_name`);
+        await q(`INSERT INTO \`${rdb}\`.ren VALUES (2, 'after', 7)`);
+        const items = await collect(stream, (xs) => xs.some((x) => isTxn(x) && x.changes.some((c) => c.kind === 'insert' && c.after[0] === '2')));
+        const rows = ownTransactions(items, rdb)
+          .flatMap((x) => x.changes)
+          .filter((c): c is RowChange => c.kind === 'insert' || c.kind === 'update' || c.kind === 'delete');
+        assert.equal(items.filter((x) => !isTxn(x) && x.kind === 'warning').length, 0);
+        assert.deepEqual(
+          rows.map((c) => [c.kind, c.kind === 'delete' ? c.beforeColumns : c.columns, c.kind === 'delete' ? c.before : c.after]),
+          [
+            ['insert', ['id', 'old_name', 'n'], ['1', 'before', '4294967295']],
+            ['update', ['id', 'old_name', 'n'], ['1', 'before2', '4294967295']],
+            ['insert', ['id', 'new_name', 'n'], ['2', 'after', '7']],
+          ],
+        );
+        const update = rows[1]!;
+        assert.ok(update.kind === 'update');
+        assert.deepEqual(update.beforeColumns, ['id', 'old_name', 'n']);
+      } finally {
+        await stream.close();
+      }
+    } finally {
+      await cap.close();
+      await q(`DROP DATABASE IF EXISTS \`${rdb}\``);
     }
   });
 

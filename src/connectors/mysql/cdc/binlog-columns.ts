@@ -1,7 +1,8 @@
 /**
  * The columns of captured tables, from the catalog (the binlog's row images have no names,
  * signedness, character sets or ENUM/SET members), cached per table and read again when a
- * TABLE_MAP no longer matches what the cache holds (the table was altered).
+ * TABLE_MAP no longer matches what the cache holds (the table was altered). When the TABLE_MAP
+ * carries the column names of its time (binlog_row_metadata=FULL), the rows get those names.
  */
 import type { TableRef } from '../../spi/data-types.js';
 import { listMysqlTables } from '../mysql-catalog.js';
@@ -43,13 +44,44 @@ for (const t of ['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'mu
   (binlogTypes as Record<string, readonly number[]>)[t] = [ColumnType.GEOMETRY];
 }
 
+/** True when the binlog type is one the catalog column can have (unknown types pass). */
+function typeFits(m: MappedColumn, column: CaptureColumn): boolean {
+  const expected = binlogTypes[column.dataType];
+  return !expected || expected.includes(m.type);
+}
+
 /** True when every mapped column has a binlog type the catalog column can have (unknown types pass). */
 export function columnsMatch(mapped: readonly MappedColumn[], columns: readonly CaptureColumn[]): boolean {
   if (mapped.length !== columns.length) return false;
-  return mapped.every((m, i) => {
-    const expected = binlogTypes[columns[i]!.dataType];
-    return !expected || expected.includes(m.type);
-  });
+  return mapped.every((m, i) => typeFits(m, columns[i]!));
+}
+
+/**
+ * The columns of a TABLE_MAP that carries its column names: each named as the TABLE_MAP says,
+ * with the catalog's facts (type, charset ...) of the catalog column of that name (MySQL
+ * compares column names without letter case) when its type still fits. A name no longer in
+ * the catalog (renamed since) takes the facts of the catalog column at the same position, if
+ * the catalog still matches the TABLE_MAP by position (a rename keeps a column's place and
+ * type; columns added at the end are allowed). Else undefined: the column was dropped, or
+ * the table reshaped, since the event. Such a column is not decoded from the TABLE_MAP's type
+ * alone: signedness, character sets and ENUM/SET members would then have to come from the
+ * other optional metadata fields, a second decoding path for a rare case; the existing drift
+ * error (reload the table) is the simpler correct answer.
+ */
+export function namedColumns(map: TableMap, names: readonly string[], columns: readonly CaptureColumn[]): CaptureColumn[] | undefined {
+  const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+  const prefix = columns.slice(0, map.columns.length);
+  const positional = prefix.length === map.columns.length && columnsMatch(map.columns, prefix);
+  const out: CaptureColumn[] = [];
+  for (let i = 0; i < map.columns.length; i++) {
+    const m = map.columns[i]!;
+    const name = names[i]!;
+    let col = byName.get(name.toLowerCase());
+    if (!col || !typeFits(m, col)) col = positional ? prefix[i] : undefined;
+    if (!col) return undefined;
+    out.push(col.name === name ? col : { ...col, name });
+  }
+  return out;
 }
 
 interface CharsetRow {
@@ -93,17 +125,24 @@ export class CaptureColumnCache {
    */
   async columnsFor(map: TableMap): Promise<CaptureColumn[]> {
     const key = `${map.database}\u0000${map.table}`;
+    const names = map.columnNames;
+    const fits = (c: readonly CaptureColumn[]): boolean => (names ? namedColumns(map, names, c) !== undefined : columnsMatch(map.columns, c));
     let cols = this.cache.get(key);
-    if (!cols || !columnsMatch(map.columns, cols)) {
+    if (!cols || !fits(cols)) {
       cols = await this.load({ schema: map.database, name: map.table });
       if (!cols) throw new Error(`table ${map.database}.${map.table} of the binlog no longer exists in the catalog, so its row images cannot be decoded`);
       this.cache.set(key, cols);
     }
-    if (columnsMatch(map.columns, cols)) return cols;
-    const prefix = cols.slice(0, map.columns.length);
-    if (prefix.length === map.columns.length && columnsMatch(map.columns, prefix)) return prefix;
+    if (names) {
+      const named = namedColumns(map, names, cols);
+      if (named) return named;
+    } else {
+      if (columnsMatch(map.columns, cols)) return cols;
+      const prefix = cols.slice(0, map.columns.length);
+      if (prefix.length === map.columns.length && columnsMatch(map.columns, prefix)) return prefix;
+    }
     throw new Error(
-      `table ${map.database}.${map.table} has changed since these binlog events were written (the binlog has ${map.columns.length} columns of other types than the catalog's ${cols.length}): its row images cannot be decoded; reload the task's tables`,
+      `table ${map.database}.${map.table} has changed since these binlog events were written (the binlog has ${map.columns.length} columns of other types${names ? ' or names' : ''} than the catalog's ${cols.length}): its row images cannot be decoded; reload the task's tables`,
     );
   }
 

@@ -304,7 +304,29 @@ export interface TableMap {
   readonly database: string;
   readonly table: string;
   readonly columns: readonly MappedColumn[];
+  /**
+   * The column names as they were when the event was written: the optional metadata's
+   * COLUMN_NAME field (binlog_row_metadata=FULL, MySQL 8.0.1+, MariaDB 10.5+). Absent when
+   * the server did not write them (or wrote another number of them than there are columns).
+   */
+  readonly columnNames?: readonly string[];
 }
+
+/** The optional metadata field types of TABLE_MAP (libbinlogevents' Optional_metadata_field_type). */
+export const TableMapMetadata = {
+  SIGNEDNESS: 1,
+  DEFAULT_CHARSET: 2,
+  COLUMN_CHARSET: 3,
+  COLUMN_NAME: 4,
+  SET_STR_VALUE: 5,
+  ENUM_STR_VALUE: 6,
+  GEOMETRY_TYPE: 7,
+  SIMPLE_PRIMARY_KEY: 8,
+  PRIMARY_KEY_WITH_PREFIX: 9,
+  ENUM_AND_SET_DEFAULT_CHARSET: 10,
+  ENUM_AND_SET_COLUMN_CHARSET: 11,
+  COLUMN_VISIBILITY: 12,
+} as const;
 
 /** How many metadata bytes TABLE_MAP stores for a column type. */
 export function metadataLength(type: number): number {
@@ -395,7 +417,34 @@ export function decodeTableMap(body: Buffer, fd: FormatDescription | undefined):
     return { type, meta };
   });
   if (c.pos !== metaEnd) throw new Error(`TABLE_MAP of ${database}.${table}: column metadata is ${metaLength} bytes, ${c.pos - (metaEnd - metaLength)} expected from the column types`);
-  return { tableId, database, table, columns };
+  c.bytes((count + 7) >> 3); // the null bitmap
+  const columnNames = readColumnNames(c, count, `${database}.${table}`);
+  return { tableId, database, table, columns, ...(columnNames ? { columnNames } : {}) };
+}
+
+/**
+ * The optional metadata after TABLE_MAP's null bitmap (to the end of the body): fields of a
+ * type byte, a length (length-encoded integer) and that many bytes. Only COLUMN_NAME is read
+ * (a length-encoded string per column); the others are skipped by their length. A field
+ * whose length runs past the event is an error; none at all (binlog_row_metadata=NO_LOG,
+ * older servers) gives undefined.
+ */
+function readColumnNames(c: Cursor, count: number, table: string): string[] | undefined {
+  let names: string[] | undefined;
+  while (c.remaining > 0) {
+    const type = c.u8();
+    const length = c.lenenc();
+    if (length > c.remaining) throw new Error(`TABLE_MAP of ${table}: optional metadata field ${type} of ${length} bytes runs past the event's end`);
+    const end = c.pos + length;
+    if (type === TableMapMetadata.COLUMN_NAME) {
+      const f = new Cursor(c.buf, c.pos, end);
+      const out: string[] = [];
+      while (f.remaining > 0) out.push(f.bytes(f.lenenc()).toString('utf8'));
+      names = out;
+    }
+    c.pos = end;
+  }
+  return names && names.length === count ? names : undefined;
 }
 
 export interface RowsBody {

@@ -18,16 +18,19 @@
  * is a TruncateChange. MariaDB's binlog_alter_two_phase logs an ALTER twice (START ALTER and
  * COMMIT/ROLLBACK ALTER): two alters, the second after the change is done.
  *
- * Column names come from the catalog, read when a table's first TABLE_MAP is decoded and
- * again after each DDL of it (the cache is forgotten at the DDL's place in the stream). The
- * catalog is the table as it is now, though, not as it was when the rows were written: when
- * the stream is behind the source (catching up) and a table was altered after the rows being
- * decoded, those rows are decoded with the newer definition. Columns added at the end and
- * changes of type are caught (binlog-columns.ts: the TABLE_MAP's column types no longer
- * match); a column renamed, or dropped and another of the same type added, is not: such
- * rows, written before the ALTER, carry the new names. The cure is TABLE_MAP's own column
- * names (binlog_row_metadata=FULL, MySQL 8.0.1+, MariaDB 10.5+), which this stream does not
- * read yet.
+ * Column facts (type, signedness, character set, ENUM/SET members) come from the catalog,
+ * read when a table's first TABLE_MAP is decoded and again after each DDL of it (the cache is
+ * forgotten at the DDL's place in the stream). The catalog is the table as it is now, though,
+ * not as it was when the rows were written: when the stream is behind the source (catching
+ * up) and a table was altered after the rows being decoded, those rows are decoded with the
+ * newer definition. Columns added at the end and changes of type are caught (binlog-columns.ts:
+ * the TABLE_MAP's column types no longer match). Column names come from the TABLE_MAP itself
+ * when the server writes them (binlog_row_metadata=FULL, MySQL 8.0.1+, MariaDB 10.5+): rows
+ * written before a RENAME COLUMN keep the old name, and the catalog's facts are matched by
+ * name (binlog-columns.ts namedColumns). Without them (NO_LOG/MINIMAL, older servers) names
+ * come from the catalog too, so a column renamed, or dropped and another of the same type
+ * added, is not caught: such rows, written before the ALTER, carry the new names (the
+ * capture's prerequisite check warns about this setting).
  */
 import type { ChangeStream, Change, DdlChange, RowChange, SourceTransaction, StreamNotice, SourcePosition } from '../../spi/changes.js';
 import type { TableRef } from '../../spi/data-types.js';
@@ -66,6 +69,8 @@ export interface StreamSettings {
   readonly from: BinlogCoordinates;
   readonly tables: readonly TableRef[];
   readonly mariadb: boolean;
+  /** A warning the stream gives first (binlog_row_metadata is not FULL: cdc-prerequisites.ts). */
+  readonly notice?: string;
   /** Reads a table's columns from the catalog (undefined: the table is gone). */
   readonly loadColumns: (table: TableRef, signal: AbortSignal) => Promise<CaptureColumn[] | undefined>;
   /** Turns a failure of the dump (server error packet, lost connection) into the stream's error. */
@@ -147,6 +152,8 @@ export class BinlogChangeStream implements ChangeStream {
   /** The position after the last complete event group: where a restart would begin. */
   private boundary: BinlogCoordinates;
   private lastIdleAt = 0;
+  /** settings.notice until the consumer has had it. */
+  private notice: string | undefined;
   private readonly maxQueuedBytes: number;
   private readonly idleEveryMs: number;
   /** Aborted by close() and the caller's signal: ends catalog reads in flight. */
@@ -164,6 +171,7 @@ export class BinlogChangeStream implements ChangeStream {
     this.selectedNames = new Set(settings.tables.map((t) => t.name.toLowerCase()));
     this.maxQueuedBytes = settings.maxQueuedBytes ?? defaultMaxQueuedBytes;
     this.idleEveryMs = settings.idleEveryMs ?? 1000;
+    this.notice = settings.notice;
     this.signal = AbortSignal.any([outer, this.stopping.signal]);
     this.columns = new CaptureColumnCache(async (t) => {
       const columns = await settings.loadColumns(t, this.signal);
@@ -267,6 +275,11 @@ export class BinlogChangeStream implements ChangeStream {
         throw this.outer.reason;
       }
       if (this.closed) return { done: true, value: undefined };
+      if (this.notice !== undefined) {
+        const message = this.notice;
+        this.notice = undefined;
+        return { done: false, value: { kind: 'warning', message } };
+      }
       const event = this.queue.shift();
       if (event === undefined) {
         if (this.failure) {

@@ -15,6 +15,8 @@ export interface BinlogSettings {
   readonly binlog_transaction_compression?: string | number | null;
   /** MySQL 8.0.3+ only. */
   readonly binlog_row_value_options?: string | null;
+  /** MySQL 8.0.1+ and MariaDB 10.5+ only. */
+  readonly binlog_row_metadata?: string | null;
 }
 
 interface Requirement {
@@ -42,6 +44,18 @@ export function missingBinlogSettings(v: BinlogSettings): Requirement[] {
     out.push({ variable: 'binlog_row_value_options', current: v.binlog_row_value_options, needed: "'' (empty)", line: "binlog_row_value_options = ''" });
   }
   return out;
+}
+
+/**
+ * A warning (capture still runs) when the server could write column names into TABLE_MAP
+ * events (binlog_row_metadata, MySQL 8.0.1+, MariaDB 10.5+) but does not: names then come
+ * from the catalog as it is when the rows are decoded, so a column renamed while the task is
+ * behind gets its new name in rows written before the rename. Undefined when the setting is
+ * FULL or the server has no such setting.
+ */
+export function binlogRowMetadataWarning(v: BinlogSettings, where: string): string | undefined {
+  if (v.binlog_row_metadata === undefined || String(v.binlog_row_metadata ?? '').toUpperCase() === 'FULL') return undefined;
+  return `${where} has binlog_row_metadata=${shown(v.binlog_row_metadata)}, not FULL: the binlog does not carry column names, so a column renamed while the task is behind the source may be applied under its new name to rows written before the rename (set binlog_row_metadata = FULL in my.cnf [mysqld], or SET GLOBAL; managed services: the DB parameter group)`;
 }
 
 /** A 'not-configured' error naming every wrong setting, or undefined when all are right. */

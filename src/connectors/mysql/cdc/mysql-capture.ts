@@ -15,7 +15,7 @@ import { startBinlogDump, type BinlogDump } from './binlog-dump.js';
 import { EventType, readHeader } from './binlog-events.js';
 import { comparePositions, fileSequence, formatPosition, parseCoordinates, parsePosition } from './binlog-position.js';
 import { BinlogChangeStream } from './binlog-stream.js';
-import { checkBinlogSettings, checkReplicationGrants, type BinlogSettings } from './cdc-prerequisites.js';
+import { binlogRowMetadataWarning, checkBinlogSettings, checkReplicationGrants, type BinlogSettings } from './cdc-prerequisites.js';
 
 /** Replica server ids of OpenDMS: far from the small ids real servers use. */
 const minServerId = 1_000_000;
@@ -153,7 +153,8 @@ class MysqlChangeCapture implements ChangeCapture {
           hint: historyLostHint,
         });
       }
-      return { mariadb: await isMariadb(s), ownId: await serverIdOfServer(s) };
+      const notice = binlogRowMetadataWarning(await readBinlogSettings(s), this.where);
+      return { mariadb: await isMariadb(s), ownId: await serverIdOfServer(s), notice };
     });
     const combined = AbortSignal.any([signal, this.closing.signal]);
     const stream = new BinlogChangeStream(
@@ -161,6 +162,7 @@ class MysqlChangeCapture implements ChangeCapture {
         from: start,
         tables: opts.tables,
         mariadb: info.mariadb,
+        ...(info.notice !== undefined ? { notice: info.notice } : {}),
         loadColumns: (table, sig) => this.run(sig, (s) => loadCaptureColumns(s, table)),
         classify: (err) => this.classifyStream(err),
         onClose: () => this.streams.delete(stream),
@@ -240,6 +242,7 @@ async function readBinlogSettings(s: MysqlSession): Promise<BinlogSettings> {
   };
   const compression = await optional('binlog_transaction_compression');
   const valueOptions = await optional('binlog_row_value_options');
+  const rowMetadata = await optional('binlog_row_metadata');
   return {
     log_bin: r.log_bin ?? null,
     binlog_format: r.binlog_format === null || r.binlog_format === undefined ? null : String(r.binlog_format),
@@ -247,6 +250,7 @@ async function readBinlogSettings(s: MysqlSession): Promise<BinlogSettings> {
     server_id: r.server_id ?? null,
     ...(compression !== undefined ? { binlog_transaction_compression: compression } : {}),
     ...(valueOptions !== undefined ? { binlog_row_value_options: valueOptions === null ? null : String(valueOptions) } : {}),
+    ...(rowMetadata !== undefined ? { binlog_row_metadata: rowMetadata === null ? null : String(rowMetadata) } : {}),
   };
 }
 
