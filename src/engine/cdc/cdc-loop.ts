@@ -85,6 +85,13 @@ export type CdcStopCondition = { readonly kind: 'commit-time' | 'server-time'; r
 /** Why the loop ended by itself. */
 export type CdcLoopEnd = 'commit-time' | 'server-time' | 'caught-up';
 
+/** Columns of a captured row change that differ from its table's plan; `signature` tells one drift from another. */
+interface Drift {
+  readonly added: string[];
+  readonly missing: string[];
+  readonly signature: string;
+}
+
 interface Pending {
   changes: TargetChange[];
   /** Per source transaction: its changes' range in `changes`, for the one-by-one retry. */
@@ -137,9 +144,10 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
     window.since = now;
   };
 
-  const onTransaction = (tx: SourceTransaction): void => {
+  /** Gathers a transaction's changes; `drifts` (one per change, from driftsOf) spares computing them again. */
+  const onTransaction = (tx: SourceTransaction, drifts: readonly (Drift | undefined)[] = driftsOf(tx)): void => {
     const start = pending.changes.length;
-    for (const change of tx.changes) {
+    for (const [i, change] of tx.changes.entries()) {
       if (change.kind === 'ddl') continue;
       if (change.kind === 'truncate') {
         if (o.applyTruncates === false) {
@@ -156,8 +164,8 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
       }
       const m = o.mappers.get(tableKey(change.table));
       if (!m) continue;
-      const drift = m.drift(change);
-      if (drift.added.length > 0 || drift.missing.length > 0) warnDrift(m, drift);
+      const drift = drifts[i];
+      if (drift) warnDrift(m, drift);
       const mapped = m.map(change);
       pending.changes.push(...mapped);
       if (mapped.length > 0) count(pending, m, change.kind === 'insert' ? 'inserts' : change.kind === 'update' ? 'updates' : 'deletes');
@@ -182,31 +190,28 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
 
   /** Drifts already handed to DDL replication (table and columns), so that one drift is handled once. */
   const driftsHandled = new Set<string>();
-  /** The drift of a row change from its table's plan, as a signature; undefined when none. */
-  const driftOf = (c: Change): string | undefined => {
+  /** The drift of a row change from its table's plan (with a signature); undefined when none. */
+  const driftOf = (c: Change): Drift | undefined => {
     if (c.kind === 'ddl' || c.kind === 'truncate') return undefined;
     const m = o.mappers.get(tableKey(c.table));
     if (!m) return undefined;
     const d = m.drift(c);
     if (d.added.length === 0 && d.missing.length === 0) return undefined;
-    return `${tableKey(c.table)}\u0000${d.added.join(',')}\u0000${d.missing.join(',')}`;
+    return { ...d, signature: `${tableKey(c.table)}\u0000${d.added.join(',')}\u0000${d.missing.join(',')}` };
   };
+  /** Each change's drift, computed once per change (it runs for every captured row). */
+  const driftsOf = (tx: SourceTransaction): (Drift | undefined)[] => tx.changes.map(driftOf);
   /** The DDL signal a change carries, if any: a DDL change, or the first sight of a drift. */
   const ddlSignalOf = (change: Change): DdlSignal | undefined => {
     if (!o.ddl) return undefined;
     if (change.kind === 'ddl') return o.ddl.concerns(change) ? change : undefined;
-    const sig = driftOf(change);
-    if (sig === undefined || driftsHandled.has(sig) || change.kind === 'truncate') return undefined;
-    driftsHandled.add(sig);
+    const drift = driftOf(change);
+    if (drift === undefined || driftsHandled.has(drift.signature) || change.kind === 'truncate') return undefined;
+    driftsHandled.add(drift.signature);
     return { kind: 'drift', table: change.table };
   };
-  const hasDdl = (tx: SourceTransaction): boolean =>
-    o.ddl !== undefined &&
-    tx.changes.some((c) => {
-      if (c.kind === 'ddl') return true;
-      const sig = driftOf(c);
-      return sig !== undefined && !driftsHandled.has(sig);
-    });
+  const hasDdl = (tx: SourceTransaction, drifts: readonly (Drift | undefined)[]): boolean =>
+    o.ddl !== undefined && tx.changes.some((c, i) => c.kind === 'ddl' || (drifts[i] !== undefined && !driftsHandled.has(drifts[i]!.signature)));
 
   /** A transaction with DDL: applied in parts around each DDL, checkpointed at its end. */
   const withDdl = async (tx: SourceTransaction): Promise<void> => {
@@ -271,7 +276,8 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
         await commit();
         return stop.kind;
       }
-      if (hasDdl(item)) {
+      const drifts = driftsOf(item);
+      if (hasDdl(item, drifts)) {
         await withDdl(item);
         next = iterator.next();
         report();
@@ -279,7 +285,7 @@ export async function runCdcLoop(o: CdcLoopOptions): Promise<CdcLoopEnd> {
       }
       next = iterator.next();
       if (pending.transactions.length === 0) firstPendingAt = Date.now();
-      onTransaction(item);
+      onTransaction(item, drifts);
       if (pending.changes.length >= o.maxChanges) await commit();
     } else {
       next = iterator.next();

@@ -87,8 +87,9 @@ export function buildChangeMapper(plan: TablePlan, sourceColumns: readonly Colum
     drift(change: RowChange): { added: string[]; missing: string[] } {
       const cols = change.kind === 'delete' ? change.beforeColumns : change.columns;
       const added = cols.filter((c) => !known.has(c));
+      if (change.kind !== 'insert') return { added, missing: [] };
       const carried = new Set(cols);
-      const missing = change.kind === 'insert' ? transform.readColumns.filter((c) => !carried.has(c)) : [];
+      const missing = transform.readColumns.filter((c) => !carried.has(c));
       return { added, missing };
     },
     map(change: RowChange): TargetChange[] {

@@ -75,18 +75,21 @@ export class DdlReplication {
     const before = this.d.mappers.get(tableKey(s.table))?.plan.target;
     const what = s.kind === 'drift' ? 'the columns of its captured rows differ from the plan' : s.statement ? `${s.action}: ${clip(s.statement)}` : s.action;
     const action = s.kind === 'drift' ? 'alter' : s.action;
-    const source = await this.d.openSource(signal);
+    const target = await this.d.openTarget(signal);
     try {
-      const target = await this.d.openTarget(signal);
-      try {
-        if (action === 'drop') await this.drop(s.table, what, target, signal);
-        else if (action === 'create' && !this.d.mappers.has(tableKey(s.table))) await this.create(s.table, what, source, target, stream, signal);
-        else await this.alter(s.table, what, source, target, s.kind === 'ddl', signal);
-      } finally {
-        await target.close().catch(() => undefined);
+      if (action === 'drop') await this.drop(s.table, what, target, signal);
+      else {
+        // Only a create or an alter reads the source's catalog.
+        const source = await this.d.openSource(signal);
+        try {
+          if (action === 'create' && !this.d.mappers.has(tableKey(s.table))) await this.create(s.table, what, source, target, stream, signal);
+          else await this.alter(s.table, what, source, target, s.kind === 'ddl', signal);
+        } finally {
+          await source.close().catch(() => undefined);
+        }
       }
     } finally {
-      await source.close().catch(() => undefined);
+      await target.close().catch(() => undefined);
     }
     const after = this.d.mappers.get(tableKey(s.table))?.plan.target;
     return [before, after].filter((t): t is TableRef => t !== undefined);
@@ -122,7 +125,7 @@ export class DdlReplication {
     if (!info) return; // Dropped since: its drop follows in the stream.
     if (this.d.settings.ddlHandling?.tableAltered === false) {
       this.warnOnce(`Table ${tableName(table)} was altered on the source (${what}); the target table is left as it is (HandleSourceTableAltered is false): alter it the same way, or reload the table`);
-      if (announced) this.count(current.plan, signal);
+      if (announced) this.count(current.plan);
       return;
     }
     let plan: TablePlan | undefined;
@@ -133,7 +136,7 @@ export class DdlReplication {
       return;
     }
     if (!plan) return;
-    const alteration = alterationOf(current.plan, plan, this.sourceColumns.get(key) ?? [], info.columns, (await target.columnNames?.(plan.target, signal)) ?? undefined);
+    const alteration = alterationOf(current.plan, plan, this.sourceColumns.get(key) ?? [], info.columns, await target.columnNames?.(plan.target, signal));
     const changed = alteration.add.length + alteration.drop.length + alteration.retype.length + alteration.rename.length > 0;
     if (changed) {
       if (!target.alterTable) {
@@ -149,14 +152,14 @@ export class DdlReplication {
     this.d.mappers.set(key, this.d.buildMapper(plan, info));
     this.sourceColumns.set(key, info.columns);
     this.d.tablesChanged(this.plans());
-    if (announced || changed) this.count(plan, signal);
+    if (announced || changed) this.count(plan);
   }
 
   private async drop(table: TableRef, what: string, target: TargetSession, signal: AbortSignal): Promise<void> {
     const key = tableKey(table);
     const current = this.d.mappers.get(key);
     if (!current) return;
-    this.count(current.plan, signal);
+    this.count(current.plan);
     this.d.mappers.delete(key);
     this.sourceColumns.delete(key);
     this.d.tablesChanged(this.plans());
@@ -201,7 +204,7 @@ export class DdlReplication {
     this.d.mappers.set(key, this.d.buildMapper(plan, info));
     this.sourceColumns.set(key, info.columns);
     this.d.tablesChanged(this.plans());
-    this.count(plan, signal);
+    this.count(plan);
   }
 
   /**
@@ -222,7 +225,7 @@ export class DdlReplication {
     return [...this.d.mappers.values()].map((m) => m.plan);
   }
 
-  private count(plan: TablePlan, _signal: AbortSignal): void {
+  private count(plan: TablePlan): void {
     this.d.board.addChanges(plan.source, { inserts: 0, updates: 0, deletes: 0, ddls: 1 });
   }
 
