@@ -69,9 +69,11 @@ export function columnsMatch(mapped: readonly MappedColumn[], columns: readonly 
  * error (reload the table) is the simpler correct answer.
  */
 export function namedColumns(map: TableMap, names: readonly string[], columns: readonly CaptureColumn[]): CaptureColumn[] | undefined {
-  const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
   const prefix = columns.slice(0, map.columns.length);
   const positional = prefix.length === map.columns.length && columnsMatch(map.columns, prefix);
+  // The usual case, once per row event: the catalog has the binlog's columns, names and all.
+  if (positional && prefix.every((c, i) => c.name === names[i])) return prefix;
+  const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
   const out: CaptureColumn[] = [];
   for (let i = 0; i < map.columns.length; i++) {
     const m = map.columns[i]!;
@@ -126,15 +128,15 @@ export class CaptureColumnCache {
   async columnsFor(map: TableMap): Promise<CaptureColumn[]> {
     const key = `${map.database}\u0000${map.table}`;
     const names = map.columnNames;
-    const fits = (c: readonly CaptureColumn[]): boolean => (names ? namedColumns(map, names, c) !== undefined : columnsMatch(map.columns, c));
     let cols = this.cache.get(key);
-    if (!cols || !fits(cols)) {
+    let named = cols && names ? namedColumns(map, names, cols) : undefined;
+    if (!cols || (names ? !named : !columnsMatch(map.columns, cols))) {
       cols = await this.load({ schema: map.database, name: map.table });
       if (!cols) throw new Error(`table ${map.database}.${map.table} of the binlog no longer exists in the catalog, so its row images cannot be decoded`);
       this.cache.set(key, cols);
+      named = names ? namedColumns(map, names, cols) : undefined;
     }
     if (names) {
-      const named = namedColumns(map, names, cols);
       if (named) return named;
     } else {
       if (columnsMatch(map.columns, cols)) return cols;
